@@ -1,0 +1,176 @@
+#include "api/lead_api.h"
+
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/beast/http/status.hpp>
+
+#include "connectors/web_form/lead_json.h"
+#include "core/json_writer.h"
+
+namespace leadd::api {
+
+namespace http = boost::beast::http;
+using boost::asio::awaitable;
+
+namespace {
+
+// Beast 1.74 hands out boost::string_view.
+std::string_view Std(boost::beast::string_view text) { return {text.data(), text.size()}; }
+
+Response Json(const Request& request, http::status status, std::string body) {
+  Response response{status, request.version()};
+  response.set(http::field::content_type, "application/json");
+  response.set(http::field::cache_control, "no-store");
+  response.body() = std::move(body);
+  return response;
+}
+
+Response ErrorJson(const Request& request, http::status status, std::string_view message) {
+  return Json(request, status,
+              JsonWriter().BeginObject().Member("error", message).EndObject().Text());
+}
+
+// Compares in time independent of where the strings differ, so a token cannot be guessed
+// byte by byte from response times.
+bool HasBearer(const Request& request, const std::string& token) {
+  const auto header = Std(request[http::field::authorization]);
+  constexpr std::string_view kScheme = "Bearer ";
+  if (token.empty() || !header.starts_with(kScheme)) return false;
+  const auto given = header.substr(kScheme.size());
+  return given.size() == token.size() &&
+         CRYPTO_memcmp(given.data(), token.data(), token.size()) == 0;
+}
+
+Response Unauthorized(const Request& request) {
+  auto response = ErrorJson(request, http::status::unauthorized, "missing or wrong bearer token");
+  response.set(http::field::www_authenticate, "Bearer");
+  return response;
+}
+
+Response Unavailable(const Request& request, std::string_view why) {
+  auto response = ErrorJson(request, http::status::service_unavailable, why);
+  response.set(http::field::retry_after, "5");
+  return response;
+}
+
+http::status StatusOf(const Error& error) {
+  switch (error.code) {
+    case Errc::kRejected:
+      return http::status::bad_request;
+    case Errc::kNotFound:
+      return http::status::not_found;
+    case Errc::kConflict:
+      return http::status::conflict;
+    case Errc::kTransient:
+    case Errc::kUnavailable:
+      return http::status::service_unavailable;
+  }
+  return http::status::internal_server_error;
+}
+
+}  // namespace
+
+LeadApi::LeadApi(Deps deps, config::HttpSettings settings)
+    : deps_(std::move(deps)), settings_(std::move(settings)) {}
+
+awaitable<Response> LeadApi::Handle(Request request) {
+  const std::string_view target = Std(request.target());
+  const std::string_view path = target.substr(0, target.find('?'));
+  const auto method = request.method();
+  constexpr std::string_view kLeadsPrefix = "/v1/leads/";
+
+  if (path == "/healthz") {
+    if (method != http::verb::get)
+      co_return ErrorJson(request, http::status::method_not_allowed, "use GET");
+    co_return Json(request, http::status::ok, R"({"status":"up"})");
+  }
+  if (path == "/readyz") {
+    if (method != http::verb::get)
+      co_return ErrorJson(request, http::status::method_not_allowed, "use GET");
+    co_return Ready(request);
+  }
+  if (path == "/v1/leads") {
+    if (method != http::verb::post)
+      co_return ErrorJson(request, http::status::method_not_allowed, "use POST");
+    co_return co_await PostLead(request);
+  }
+  if (path.starts_with(kLeadsPrefix) && path.size() > kLeadsPrefix.size()) {
+    if (method != http::verb::get)
+      co_return ErrorJson(request, http::status::method_not_allowed, "use GET");
+    co_return co_await GetLead(request, path.substr(kLeadsPrefix.size()));
+  }
+  co_return ErrorJson(request, http::status::not_found, "no such route");
+}
+
+Response LeadApi::Ready(const Request& request) const {
+  const bool redis = deps_.redis_ready();
+  const bool ready = redis && !draining_;
+  JsonWriter json;
+  json.BeginObject().Key("ready").Bool(ready).Key("redis").Bool(redis).Key("config").Bool(true);
+  json.Key("draining").Bool(draining_).EndObject();
+  return Json(request, ready ? http::status::ok : http::status::service_unavailable, json.Text());
+}
+
+awaitable<Response> LeadApi::PostLead(const Request& request) {
+  if (!HasBearer(request, settings_.intake_token)) co_return Unauthorized(request);
+  if (draining_) co_return Unavailable(request, "shutting down");
+  const auto content_type = Std(request[http::field::content_type]);
+  if (!content_type.starts_with("application/json")) {
+    co_return ErrorJson(request, http::status::unsupported_media_type,
+                        "send the lead as application/json");
+  }
+  // Fail fast rather than wait for a deadline: the sender retries, the source key dedupes.
+  if (!deps_.redis_ready()) co_return Unavailable(request, "storage unavailable, retry later");
+
+  auto lead = connectors::ParseLeadJson(request.body(), Std(request["Idempotency-Key"]),
+                                        deps_.clock.WallNow());
+  if (!lead) {
+    const auto& reason = lead.error().detail;
+    deps_.log->warn("lead.rejected origin=http reason=\"{}\"", reason);
+    auto kept = co_await deps_.store.Quarantine("http:/v1/leads", reason, request.body());
+    if (!kept) deps_.log->error("quarantine.failed error=\"{}\"", kept.error().detail);
+    co_return ErrorJson(request, http::status::bad_request, reason);
+  }
+  auto committed = co_await deps_.store.Ingest(lead.value());
+  if (!committed) {
+    deps_.log->warn("lead.commit_failed source={} error=\"{}\"", lead.value().source,
+                    committed.error().detail);
+    co_return Unavailable(request, "storage unavailable, retry later");
+  }
+  const auto& result = committed.value();
+  deps_.log->info("lead.accepted lead={} source={} duplicate={}", result.lead_id,
+                  lead.value().source, result.duplicate);
+  JsonWriter json;
+  json.BeginObject().Member("id", result.lead_id).Key("duplicate").Bool(result.duplicate);
+  json.EndObject();
+  // 200 for a repeat, never 409: form senders treat a conflict as a failure and retry.
+  co_return Json(request, result.duplicate ? http::status::ok : http::status::accepted,
+                 json.Text());
+}
+
+awaitable<Response> LeadApi::GetLead(const Request& request, std::string_view id) {
+  if (!HasBearer(request, settings_.admin_token)) co_return Unauthorized(request);
+  // Ids are "L-<n>"; anything else would name some other key under the lead's prefix.
+  const bool well_formed = id.size() > 2 && id.size() <= 24 && id.starts_with("L-") &&
+                           id.find_first_not_of("0123456789", 2) == std::string_view::npos;
+  if (!well_formed) co_return ErrorJson(request, http::status::not_found, "no such lead");
+  auto stored = co_await deps_.store.Get(id);
+  if (!stored) co_return ErrorJson(request, StatusOf(stored.error()), stored.error().detail);
+  JsonWriter json;
+  json.BeginObject().Key("lead").BeginObject();
+  for (const auto& [name, value] : stored.value().fields) {
+    // The decision is JSON already; keep it a document, not a string.
+    if (name == "decision") {
+      json.Key(name).RawJson(value);
+    } else {
+      json.Member(name, value);
+    }
+  }
+  json.EndObject().Key("history").BeginArray();
+  for (const auto& entry : stored.value().history) json.RawJson(entry);
+  json.EndArray().EndObject();
+  co_return Json(request, http::status::ok, json.Text());
+}
+
+}  // namespace leadd::api

@@ -1,0 +1,49 @@
+// LeadApi: the HTTP routes — lead intake, lead reads for admins, health and readiness.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/http_server.h"
+#include "config/settings.h"
+#include "core/clock.h"
+#include "queue/lead_store.h"
+
+namespace leadd::api {
+
+// Routes:
+//   POST /v1/leads        intake token; 202 {"id"} when committed, 200 {"id","duplicate":true}
+//                         for a source key seen before, 400 (quarantined) for bad input,
+//                         503 when Redis cannot commit it (never a 2xx without a commit)
+//   GET  /v1/leads/{id}   admin token; the lead, its decision and history
+//   GET  /healthz         the process answers
+//   GET  /readyz          Redis answers, config loaded, not draining
+class LeadApi final : public RequestHandler {
+ public:
+  struct Deps {
+    queue::LeadStore& store;
+    Clock& clock;
+    std::function<bool()> redis_ready;
+    std::shared_ptr<spdlog::logger> log;
+  };
+
+  LeadApi(Deps deps, config::HttpSettings settings);
+
+  boost::asio::awaitable<Response> Handle(Request request) override;
+
+  // Tokens change on reload; the next request sees the new ones.
+  void UpdateSettings(config::HttpSettings settings) { settings_ = std::move(settings); }
+  void SetDraining() { draining_ = true; }
+
+ private:
+  boost::asio::awaitable<Response> PostLead(const Request& request);
+  boost::asio::awaitable<Response> GetLead(const Request& request, std::string_view id);
+  Response Ready(const Request& request) const;
+
+  Deps deps_;
+  config::HttpSettings settings_;
+  bool draining_ = false;
+};
+
+}  // namespace leadd::api

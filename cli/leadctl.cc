@@ -1,0 +1,93 @@
+// leadctl: the admin's command line for a running leadd.
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/admin_client.h"
+#include "cli/lead_report.h"
+#include "config/load_config.h"
+
+namespace {
+
+using namespace leadd;
+
+constexpr const char* kUsage = R"(usage: leadctl [--config FILE] COMMAND
+
+  leads show LEAD_ID [--json]   the lead, its routing decision and history
+
+  --config FILE   leadd's config, for the address and admin token
+                  (default: $LEADD_CONFIG, else /etc/leadd/leadd.yaml)
+)";
+
+constexpr int kExitUsage = 64;
+constexpr int kExitUnavailable = 69;
+constexpr int kExitConfig = 78;
+
+std::string BaseUrl(const std::string& listen) {
+  // A daemon bound to every address is reached on loopback.
+  std::string address = listen;
+  if (address.starts_with("0.0.0.0:")) address.replace(0, 7, "127.0.0.1");
+  if (address.starts_with("[::]:")) address.replace(0, 4, "[::1]");
+  return "http://" + address;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string config_path = "/etc/leadd/leadd.yaml";
+  if (const char* env = std::getenv("LEADD_CONFIG"); env != nullptr && *env != '\0') {
+    config_path = env;
+  }
+  if (args.size() >= 2 && args[0] == "--config") {
+    config_path = args[1];
+    args.erase(args.begin(), args.begin() + 2);
+  }
+  const bool as_json = !args.empty() && args.back() == "--json";
+  if (as_json) args.pop_back();
+  if (args.size() != 3 || args[0] != "leads" || args[1] != "show") {
+    std::cerr << kUsage;
+    return kExitUsage;
+  }
+
+  config::LoadEnvironment environment;
+  if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir != nullptr && *dir != '\0') {
+    environment.credentials_directory = dir;
+  }
+  const auto outcome = config::LoadConfigFile(config_path, environment);
+  if (!outcome.settings) {
+    for (const auto& problem : outcome.problems) {
+      std::cerr << config::FormatProblem(problem) << "\n";
+    }
+    return kExitConfig;
+  }
+  const auto& http = outcome.settings->http;
+  const cli::AdminClient client(BaseUrl(http.listen), http.admin_token);
+  auto answer = client.Get("/v1/leads/" + args[2]);
+  if (!answer) {
+    std::cerr << "leadctl: " << answer.error().detail << "\n";
+    return kExitUnavailable;
+  }
+  if (answer.value().status == 404) {
+    std::cerr << "leadctl: no lead " << args[2] << "\n";
+    return 1;
+  }
+  if (answer.value().status != 200) {
+    std::cerr << "leadctl: leadd answered " << answer.value().status << ": " << answer.value().body
+              << "\n";
+    return 1;
+  }
+  if (as_json) {
+    std::cout << answer.value().body << "\n";
+    return 0;
+  }
+  auto report = cli::FormatLeadReport(answer.value().body);
+  if (!report) {
+    std::cerr << "leadctl: " << report.error().detail << "\n";
+    return 1;
+  }
+  std::cout << report.value();
+  return 0;
+}

@@ -1,0 +1,55 @@
+// Draft: the settings as the shape pass read them, with positions, for the meaning pass.
+// Internal to config/: the meaning pass checks and completes it.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/problem_log.h"
+#include "config/settings.h"
+
+namespace leadd::config {
+
+enum class SecretSlot { kRedisPassword, kIntakeToken, kAdminToken };
+
+// A *_file or *_credential key; the meaning pass reads it into its slot.
+struct SecretSource {
+  SecretSlot slot{};
+  bool is_credential = false;
+  std::string value;  // the file path, resolved against the config's folder, or the credential name
+  std::string path;   // "http.intake_token_file", for messages
+  std::string file_key;  // "intake_token_file": the alternative to suggest outside systemd
+  SourcePosition key_at;
+};
+
+// A rep or team a rule names, and where.
+struct NameRef {
+  std::string name;
+  std::string path;
+  SourcePosition at;
+};
+
+// What a rule's round_robin names, before the meaning pass checks and expands it.
+struct DraftRule {
+  std::vector<NameRef> reps;
+  std::optional<NameRef> team;
+};
+
+struct Draft {
+  // settings.reps and settings.rules hold one entry per item of `reps:` and `rules:`, even an
+  // item that could not be read (its id or name is then empty), so index i is reps[i] / rules[i]
+  // in messages.
+  DaemonSettings settings;
+  // Where the scalar settings the meaning pass checks were written, by dotted path. A setting
+  // the file leaves out keeps its default, which needs no check, and has no entry.
+  std::map<std::string, SourcePosition, std::less<>> positions;
+  std::vector<SecretSource> secrets;
+  std::vector<DraftRule> rules;  // parallel to settings.rules
+  // False when some rep's id or teams could not be read: "unknown rep" would then be a guess.
+  bool reps_complete = true;
+};
+
+}  // namespace leadd::config

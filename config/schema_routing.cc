@@ -1,0 +1,173 @@
+#include <algorithm>
+
+#include "config/nearest_name.h"
+#include "config/schema.h"
+
+namespace leadd::config {
+namespace {
+
+constexpr KeySpec kRepKeys[] = {{"id", true}, {"name"}, {"email"}, {"teams"}};
+constexpr KeySpec kRuleKeys[] = {{"name", true}, {"assign", true}};
+constexpr KeySpec kStrategyKeys[] = {{"round_robin"}};
+constexpr KeySpec kRoundRobinKeys[] = {{"reps"}, {"team"}};
+
+constexpr std::string_view kScalarStrategies[] = {"owner"};
+
+// [a-z0-9][a-z0-9._-]*: rep ids go into Redis keys, log lines and URLs unescaped.
+bool IsRepId(std::string_view id) {
+  const auto lower_or_digit = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  };
+  return !id.empty() && lower_or_digit(id.front()) &&
+         std::all_of(id.begin(), id.end(),
+                     [&](char c) { return lower_or_digit(c) || c == '.' || c == '_' || c == '-'; });
+}
+
+bool IsEmailAddress(std::string_view text) {
+  const auto at = text.find('@');
+  return at != std::string_view::npos && at > 0 && at + 1 < text.size() &&
+         text.find('@', at + 1) == std::string_view::npos &&
+         std::none_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t'; });
+}
+
+// False when a value could not be read.
+bool ReadTeams(const ValueRef& value, Rep& rep, ProblemLog& log) {
+  const auto items = ReadList(value, log);
+  if (!items) return false;
+  bool complete = true;
+  for (const ValueRef& item : *items) {
+    if (const auto team = ReadText(item, log)) {
+      rep.teams.push_back(*team);
+    } else {
+      complete = false;
+    }
+  }
+  return complete;
+}
+
+Rep ReadRep(const ValueRef& value, Draft& draft, ProblemLog& log) {
+  Rep rep;
+  const MappingReader fields(value, kRepKeys, log);
+  bool complete = fields.IsMapping();
+  if (const auto id = fields.Find("id")) {
+    if (const auto text = ReadText(*id, log)) {
+      if (IsRepId(*text)) {
+        rep.id = *text;
+        draft.positions[id->path] = id->at;
+      } else {
+        log.Add(id->at, id->path,
+                "expected lower-case letters, digits, '.', '_' and '-', starting with a letter or "
+                "digit, got " +
+                    QuoteForMessage(*text));
+      }
+    }
+  }
+  if (rep.id.empty()) complete = false;
+  if (const auto name = fields.Find("name")) {
+    if (const auto text = ReadText(*name, log)) rep.name = *text;
+  }
+  if (const auto email = fields.Find("email")) {
+    if (const auto text = ReadText(*email, log)) {
+      if (IsEmailAddress(*text)) {
+        rep.email = *text;
+      } else {
+        log.Add(
+            email->at, email->path,
+            "expected an email address such as alice@example.com, got " + QuoteForMessage(*text));
+      }
+    }
+  }
+  if (const auto teams = fields.Find("teams")) {
+    if (!ReadTeams(*teams, rep, log)) complete = false;
+  }
+  if (!complete) draft.reps_complete = false;
+  return rep;
+}
+
+void ReadRoundRobin(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
+  MappingReader fields(value, kRoundRobinKeys, log);
+  if (!fields.RequireExactlyOne("reps", "team")) return;
+  if (const auto reps = fields.Find("reps")) {
+    const auto items = ReadList(*reps, log);
+    if (!items) return;
+    if (items->empty()) log.Add(reps->at, reps->path, "must name at least one rep");
+    for (const ValueRef& item : *items) {
+      if (const auto id = ReadText(item, log)) rule.reps.push_back({*id, item.path, item.at});
+    }
+  } else if (const auto team = fields.Find("team")) {
+    if (const auto name = ReadText(*team, log)) rule.team = NameRef{*name, team->path, team->at};
+  }
+}
+
+Strategy ReadAssign(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
+  if (value.node.IsMap()) {
+    if (value.node.size() == 0) {
+      log.Add(value.at, value.path,
+              "names no strategy; expected 'owner' or a mapping such as "
+              "{round_robin: {team: sales}}");
+    }
+    // Not a required key: after an unknown strategy, "missing round_robin" would only be noise.
+    const MappingReader strategies(value, kStrategyKeys, log, "strategy");
+    if (const auto round_robin = strategies.Find("round_robin")) {
+      ReadRoundRobin(*round_robin, rule, log);
+    }
+    return RoundRobinStrategy{};
+  }
+  if (value.node.IsScalar()) {
+    const auto text = ReadText(value, log);
+    if (!text || *text == "owner") return OwnerStrategy{};
+    if (*text == "round_robin") {
+      log.Add(value.at, value.path,
+              "round_robin needs its reps: write {round_robin: {reps: [alice, bob]}} or "
+              "{round_robin: {team: sales}}");
+    } else if (const auto nearest = NearestName(*text, kScalarStrategies)) {
+      log.Add(value.at, value.path,
+              "unknown strategy " + QuoteForMessage(*text) + ", did you mean '" + *nearest + "'?");
+    } else {
+      log.Add(value.at, value.path,
+              "unknown strategy " + QuoteForMessage(*text) +
+                  "; expected 'owner' or a mapping such as {round_robin: {team: sales}}");
+    }
+    return OwnerStrategy{};
+  }
+  log.Add(value.at, value.path,
+          "expected 'owner' or a mapping such as {round_robin: {team: sales}}, got " +
+              Describe(value.node));
+  return OwnerStrategy{};
+}
+
+}  // namespace
+
+void ReadRepsSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
+  const auto items = ReadList(value, log);
+  if (!items) {
+    draft.reps_complete = false;
+    return;
+  }
+  if (items->empty()) log.Add(value.at, value.path, "must list at least one rep");
+  for (const ValueRef& item : *items) draft.settings.reps.push_back(ReadRep(item, draft, log));
+}
+
+void ReadRulesSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
+  const auto items = ReadList(value, log);
+  if (!items) return;
+  if (items->empty()) log.Add(value.at, value.path, "must list at least one rule");
+  for (const ValueRef& item : *items) {
+    Rule rule;
+    DraftRule draft_rule;
+    const MappingReader fields(item, kRuleKeys, log);
+    if (const auto name = fields.Find("name")) {
+      if (const auto text = ReadText(*name, log)) {
+        rule.name = *text;
+        draft.positions[name->path] = name->at;
+      }
+    }
+    if (const auto assign = fields.Find("assign")) {
+      rule.assign = ReadAssign(*assign, draft_rule, log);
+    }
+    draft.settings.rules.push_back(std::move(rule));
+    draft.rules.push_back(std::move(draft_rule));
+  }
+}
+
+}  // namespace leadd::config

@@ -1,0 +1,30 @@
+// Lead: one inquiry as it travels from a connector to a rep.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/clock.h"
+
+namespace leadd {
+
+// A lead as a connector hands it over, before dedupe and routing.
+struct Lead {
+  std::string id;           // assigned at commit ("L-42"); empty before
+  std::string source;       // "web", "alibaba", "expo", ...
+  std::string channel;      // how it arrived within the source: "contact-form", "imap/sales"
+  std::string external_id;  // the source's own id, if it has one
+  std::string source_key;   // idempotency key: source + external id, or a content hash
+  std::string contact_name;
+  std::string company;
+  std::string email;
+  std::string phone;
+  std::string country;  // ISO 3166-1 alpha-2 where known
+  std::string region;   // subdivision or free text
+  std::string product;
+  std::string message;
+  std::string raw;  // the bytes as received, kept for audit and replay
+  WallTime received_at{};
+};
+
+}  // namespace leadd

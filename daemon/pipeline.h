@@ -1,0 +1,67 @@
+// Pipeline: takes committed leads off the intake stream, dedupes, routes, assigns, notifies.
+#pragma once
+
+#include <utility>  // before Asio: Boost 1.74 + g++ 12 need std::exchange declared first
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "notify/notifier.h"
+#include "queue/lead_store.h"
+#include "queue/redis_client.h"
+#include "router/router.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace leadd::daemon {
+
+// Lifecycle: Start -> Stop(done) on one executor. Delivery is at least once: an entry is
+// acknowledged in the same Redis function that assigns its lead, and one that a dead
+// consumer left pending is claimed by a live one after kClaimIdle, so nothing is lost and
+// nothing is assigned twice.
+class Pipeline {
+ public:
+  static constexpr Duration kClaimIdle{30000};
+  static constexpr Duration kRetryDelay{1000};
+  static constexpr std::size_t kBatch = 64;
+
+  struct Deps {
+    boost::asio::any_io_executor executor;
+    Clock& clock;
+    queue::RedisClient& blocking_redis;  // a connection of its own: XREADGROUP BLOCK holds it
+    queue::LeadStore& store;
+    notify::Notifier& notifier;
+    std::function<std::shared_ptr<const router::Router>()> current_router;
+    std::shared_ptr<spdlog::logger> log;
+  };
+
+  Pipeline(Deps deps, std::string consumer_name, Duration block_for);
+
+  void Start();
+  // Finishes the lead in hand, then calls `done`. Entries read but not yet routed stay
+  // pending in Redis and are claimed later.
+  void Stop(std::function<void()> done);
+
+ private:
+  boost::asio::awaitable<void> Run();
+  boost::asio::awaitable<Result<std::vector<queue::IntakeEntry>>> NextBatch();
+  boost::asio::awaitable<Result<void>> Process(const queue::IntakeEntry& entry);
+
+  Deps deps_;
+  std::string consumer_;
+  Duration block_for_;
+  bool stopping_ = false;
+  bool group_ready_ = false;
+  bool reread_own_pending_ = true;
+  SteadyTime next_claim_{};
+  std::string claim_cursor_ = "0-0";
+  std::function<void()> on_stopped_;
+};
+
+}  // namespace leadd::daemon

@@ -1,0 +1,24 @@
+#include "router/decision.h"
+
+#include "core/json_writer.h"
+
+namespace leadd::router {
+
+std::string ToJson(const Decision& decision) {
+  JsonWriter json;
+  json.BeginObject().Member("rule", decision.rule).Member("strategy", decision.strategy);
+  json.Key("candidates").BeginArray();
+  for (const auto& rep : decision.candidates) json.String(rep);
+  json.EndArray().Key("trace").BeginArray();
+  for (const auto& step : decision.trace) {
+    json.BeginObject()
+        .Member("rule", step.rule)
+        .Member("strategy", step.strategy)
+        .Member("outcome", step.outcome)
+        .EndObject();
+  }
+  json.EndArray().EndObject();
+  return json.Text();
+}
+
+}  // namespace leadd::router

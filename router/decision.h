@@ -1,0 +1,31 @@
+// Decision: where the router sends a lead, and why, in a form stored with the lead.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace leadd::router {
+
+// One line of the explanation: what a rule did with this lead.
+struct RuleTrace {
+  std::string rule;
+  std::string strategy;
+  std::string outcome;  // "no owner on record", "round robin over 3 reps", ...
+};
+
+struct Decision {
+  std::string rule;      // the rule that yielded candidates; empty when none did
+  std::string strategy;  // "owner", "round_robin"
+  // Eligible reps. When `round_robin_cursor` is set the assignment picks among them by an
+  // atomic counter in Redis, so that several daemons share one rotation; otherwise the first.
+  std::vector<std::string> candidates;
+  std::string round_robin_cursor;
+  std::vector<RuleTrace> trace;  // every rule looked at, in order
+
+  bool Routed() const { return !candidates.empty(); }
+};
+
+// The decision as a JSON document (stored with the lead, printed by leadctl).
+std::string ToJson(const Decision& decision);
+
+}  // namespace leadd::router

@@ -1,0 +1,28 @@
+// Router: the pure choice of rule and candidates for one lead, from rules and owner match.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "config/settings.h"
+#include "core/lead.h"
+#include "dedupe/owner_match.h"
+#include "router/decision.h"
+
+namespace leadd::router {
+
+// Immutable once built: a reload builds a new Router and swaps it in whole.
+class Router {
+ public:
+  Router(std::vector<config::Rule> rules, const std::vector<config::Rep>& reps);
+
+  // Rules are tried top to bottom; the first whose strategy yields a rep decides. When none
+  // does, the decision is unrouted and its trace says why each rule passed.
+  Decision Decide(const Lead& lead, const std::optional<dedupe::OwnerMatch>& owner) const;
+
+ private:
+  std::vector<config::Rule> rules_;
+  std::vector<std::string> rep_ids_;
+};
+
+}  // namespace leadd::router

@@ -1,0 +1,180 @@
+"""The daemon end to end against a real Redis: intake, idempotency, routing, owner match,
+authentication, quarantine, leadctl, SIGHUP reload and the systemd notify protocol."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import unittest
+
+from harness import (ADMIN_TOKEN, INTAKE_TOKEN, LEADCTL_BIN, Leadd, RedisServer, wait_until,
+                     write_config)
+
+
+class DaemonTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="leadd-bb-")
+        self.redis = RedisServer()
+        self.config = write_config(self.dir, self.redis.port, round_robin=("alice", "bob"))
+        self.leadd = None
+
+    def tearDown(self):
+        if self.leadd:
+            code = self.leadd.stop()
+            log = self.leadd.log()
+            self.leadd.close()
+            self.assertEqual(code, 0, log[-3000:])
+        self.redis.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def start(self, env=None):
+        self.leadd = Leadd(self.config, env=env)
+        self.leadd.wait_ready()
+        return self.leadd
+
+    def test_lead_is_committed_once_and_routed(self):
+        leadd = self.start()
+        lead = {"source": "web", "external_id": "form-1", "email": "jane@acme.example",
+                "contact_name": "Jane Roe", "company": "ACME GmbH"}
+        status, first = leadd.post_lead(lead)
+        self.assertEqual(status, 202, first)
+        self.assertFalse(first["duplicate"])
+        status, again = leadd.post_lead(lead)
+        self.assertEqual(status, 200, again)
+        self.assertEqual(again, {"id": first["id"], "duplicate": True})
+
+        body = leadd.wait_assigned(first["id"])
+        self.assertEqual(body["lead"]["assignee"], "alice")
+        self.assertEqual(body["lead"]["rule"], "everyone")
+        events = [entry["event"] for entry in body["history"]]
+        self.assertEqual(events, ["ingested", "assigned"])
+        self.assertEqual(self.redis.cli("HLEN", "t:source"), "1")
+        self.assertIn(f"notify.assigned lead={first['id']} rep=alice rule=everyone", leadd.log())
+        # Personal data stays out of the log.
+        self.assertNotIn("jane@acme.example", leadd.log())
+        self.assertNotIn("Jane Roe", leadd.log())
+
+    def test_leadctl_shows_the_lead(self):
+        leadd = self.start()
+        status, created = leadd.post_lead({"source": "web", "external_id": "x", "phone": "1"})
+        self.assertEqual(status, 202)
+        leadd.wait_assigned(created["id"])
+        config = os.path.join(self.dir, "ctl.yaml")
+        with open(self.config) as src, open(config, "w") as dst:
+            dst.write(src.read().replace("listen: 127.0.0.1:0", f"listen: {leadd.listen}"))
+        ctl = subprocess.run([LEADCTL_BIN, "--config", config, "leads", "show", created["id"]],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(ctl.returncode, 0, ctl.stderr)
+        self.assertIn(f"Lead {created['id']}", ctl.stdout)
+        self.assertIn("assignee      alice", ctl.stdout)
+        self.assertIn("rule          everyone (round_robin)", ctl.stdout)
+        missing = subprocess.run([LEADCTL_BIN, "--config", config, "leads", "show", "L-999999"],
+                                 capture_output=True, text=True, timeout=30)
+        self.assertEqual(missing.returncode, 1)
+        self.assertIn("no lead L-999999", missing.stderr)
+
+    def test_round_robin_alternates_and_an_owner_gets_their_customer_back(self):
+        leadd = self.start()
+        assignees = []
+        for i in range(4):
+            status, created = leadd.post_lead(
+                {"source": "web", "external_id": f"rr-{i}", "email": f"buyer{i}@example.com"})
+            self.assertEqual(status, 202)
+            assignees.append(leadd.wait_assigned(created["id"])["lead"]["assignee"])
+        self.assertEqual(assignees, ["alice", "bob", "alice", "bob"])
+        # A new inquiry from buyer1 (written differently) goes to buyer1's owner, bob.
+        status, created = leadd.post_lead(
+            {"source": "email", "external_id": "m-1", "email": " Buyer1@Example.COM "})
+        body = leadd.wait_assigned(created["id"])
+        self.assertEqual(body["lead"]["assignee"], "bob")
+        self.assertEqual(body["lead"]["rule"], "existing-owner")
+
+    def test_every_request_needs_its_token(self):
+        leadd = self.start()
+        lead = {"source": "web", "email": "a@b.example"}
+        self.assertEqual(leadd.post_lead(lead, token=None)[0], 401)
+        self.assertEqual(leadd.post_lead(lead, token="wrong")[0], 401)
+        self.assertEqual(leadd.post_lead(lead, token=ADMIN_TOKEN)[0], 401)
+        status, created = leadd.post_lead(lead)
+        self.assertEqual(status, 202)
+        self.assertEqual(leadd.request("GET", f"/v1/leads/{created['id']}", token=INTAKE_TOKEN)[0],
+                         401)
+        self.assertEqual(leadd.request("GET", f"/v1/leads/{created['id']}")[0], 401)
+        self.assertEqual(self.redis.cli("HLEN", "t:source"), "1")
+
+    def test_bad_input_is_refused_clearly_and_quarantined(self):
+        leadd = self.start()
+        cases = [
+            ("{not json", 400),
+            ('{"source":"web","emial":"a@b.c"}', 400),
+            ('{"source":"web"}', 400),
+        ]
+        for body, expected in cases:
+            status, answer = leadd.request("POST", "/v1/leads", body, INTAKE_TOKEN)
+            self.assertEqual(status, expected, body)
+            self.assertIn("error", answer)
+        self.assertEqual(self.redis.cli("XLEN", "t:quarantine"), "3")
+        status, _ = leadd.request("POST", "/v1/leads", "x" * (2 << 20), INTAKE_TOKEN)
+        self.assertIn(status, (413, None))  # refused at the limit; the peer may see a reset
+        status, _ = leadd.request("POST", "/v1/leads", '{"source":"web","phone":"1"}',
+                                  INTAKE_TOKEN, headers={"Content-Type": "text/plain"})
+        self.assertEqual(status, 415)
+        self.assertEqual(leadd.request("GET", "/nowhere")[0], 404)
+        self.assertEqual(leadd.request("DELETE", "/v1/leads", token=INTAKE_TOKEN)[0], 405)
+        self.assertEqual(leadd.request("GET", "/v1/leads/t:source", token=ADMIN_TOKEN)[0], 404)
+        self.assertEqual(leadd.ready_status(), 200)
+
+    def test_sighup_reload_and_systemd_notifications(self):
+        notify_path = os.path.join(self.dir, "notify.sock")
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify.bind(notify_path)
+        notify.settimeout(10)
+        messages = []
+
+        def expect(state):
+            def seen():
+                while True:
+                    try:
+                        data = notify.recv(4096).decode()
+                    except socket.timeout:
+                        return False
+                    messages.append(data)
+                    if state in data.split("\n"):
+                        return True
+            self.assertTrue(seen(), f"no {state} in {messages}")
+
+        try:
+            write_config(self.dir, self.redis.port, round_robin=("alice",))
+            leadd = self.start(env={"NOTIFY_SOCKET": notify_path, "WATCHDOG_USEC": "400000"})
+            expect("READY=1")
+            expect("WATCHDOG=1")
+
+            with open(self.config, "w") as f:
+                f.write("version: 1\nhttp: {listen: '127.0.0.1:0'\n")
+            leadd.signal(signal.SIGHUP)
+            expect("RELOADING=1")
+            expect("READY=1")
+            wait_until(lambda: "config.reload_rejected" in leadd.log(), what="reload rejected")
+            status, created = leadd.post_lead({"source": "web", "external_id": "a", "phone": "1"})
+            self.assertEqual(status, 202)
+            self.assertEqual(leadd.wait_assigned(created["id"])["lead"]["assignee"], "alice")
+
+            write_config(self.dir, self.redis.port, round_robin=("bob",))
+            leadd.signal(signal.SIGHUP)
+            expect("RELOADING=1")
+            expect("READY=1")
+            wait_until(lambda: "config.reloaded" in leadd.log(), what="reload")
+            status, created = leadd.post_lead({"source": "web", "external_id": "b", "phone": "2"})
+            self.assertEqual(leadd.wait_assigned(created["id"])["lead"]["assignee"], "bob")
+
+            leadd.signal(signal.SIGTERM)
+            expect("STOPPING=1")
+            self.assertEqual(leadd.process.wait(15), 0)
+        finally:
+            notify.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
