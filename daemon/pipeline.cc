@@ -37,11 +37,16 @@ awaitable<void> Pipeline::Run() {
   while (!stopping_) {
     auto batch = co_await NextBatch();
     if (!batch) {
-      if (!stopping_) {
-        deps_.log->warn("pipeline.read_failed error=\"{}\"", batch.error().detail);
-        co_await AsyncWait(deps_.clock, kRetryDelay, use_awaitable);
-      }
+      // While Redis is away this fails every second: say so once a minute, not every time.
+      const auto level = read_failures_++ % 60 == 0 ? spdlog::level::warn : spdlog::level::debug;
+      deps_.log->log(level, "pipeline.read_failed attempt={} error=\"{}\"", read_failures_,
+                     batch.error().detail);
+      if (!stopping_) co_await AsyncWait(deps_.clock, kRetryDelay, use_awaitable);
       continue;
+    }
+    if (read_failures_ > 0) {
+      deps_.log->info("pipeline.read_resumed after_attempts={}", read_failures_);
+      read_failures_ = 0;
     }
     for (const auto& entry : batch.value()) {
       auto processed = co_await Process(entry);

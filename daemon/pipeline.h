@@ -5,6 +5,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -59,6 +60,7 @@ class Pipeline {
   bool stopping_ = false;
   bool group_ready_ = false;
   bool reread_own_pending_ = true;
+  std::uint64_t read_failures_ = 0;  // consecutive, for quieter logs during an outage
   SteadyTime next_claim_{};
   std::string claim_cursor_ = "0-0";
   std::function<void()> on_stopped_;

@@ -126,6 +126,40 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(leadd.request("GET", "/v1/leads/t:source", token=ADMIN_TOKEN)[0], 404)
         self.assertEqual(leadd.ready_status(), 200)
 
+    def raw_exchange(self, payload, timeout=5):
+        with socket.create_connection(("127.0.0.1", self.leadd.port), timeout=timeout) as conn:
+            conn.sendall(payload)
+            chunks = []
+            try:
+                while True:
+                    data = conn.recv(65536)
+                    if not data:
+                        break
+                    chunks.append(data)
+            except (socket.timeout, ConnectionResetError):
+                pass
+            return b"".join(chunks).decode(errors="replace")
+
+    def test_malformed_http_is_answered_and_the_server_keeps_serving(self):
+        leadd = self.start()
+        cases = {
+            b"GARBAGE\r\n\r\n": "400",
+            b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n": "400",
+            b"POST /v1/leads HTTP/1.1\r\nContent-Length: -5\r\n\r\n": "400",
+            b"POST /v1/leads HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n": "413",
+            b"GET / HTTP/1.1\r\nX: " + b"a" * 20000 + b"\r\n\r\n": "431",
+            b"\x00\xff\xfe\r\n\r\n": "400",
+        }
+        for payload, status in cases.items():
+            answer = self.raw_exchange(payload)
+            self.assertTrue(answer.startswith(f"HTTP/1.1 {status}"), (payload[:40], answer[:80]))
+        # A client that sends half a request and goes quiet holds up nobody else.
+        with socket.create_connection(("127.0.0.1", leadd.port), timeout=30) as conn:
+            conn.sendall(b"POST /v1/leads HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc")
+            self.assertEqual(leadd.ready_status(), 200)
+        self.assertEqual(leadd.ready_status(), 200)
+        self.assertEqual(self.redis.cli("HLEN", "t:source"), "0")
+
     def test_sighup_reload_and_systemd_notifications(self):
         notify_path = os.path.join(self.dir, "notify.sock")
         notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
