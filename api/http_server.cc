@@ -24,12 +24,12 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kHeaderLimit = std::size_t{16} * 1024;
 
 Response PlainError(http::status status, std::string_view message) {
   Response response{status, 11};
   response.set(http::field::content_type, "application/json");
-  response.body() = "{\"error\":\"" + std::string(message) + "\"}";
+  response.body() = R"({"error":")" + std::string(message) + R"("})";
   response.keep_alive(false);
   response.prepare_payload();
   return response;

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/beast/http/status.hpp>
+#include <optional>
 
 #include "connectors/web_form/lead_json.h"
 #include "core/json_writer.h"
@@ -54,6 +55,14 @@ Response Unavailable(const Request& request, std::string_view why) {
   return response;
 }
 
+std::optional<Response> OnlyMethod(const Request& request, http::verb allowed) {
+  if (request.method() == allowed) return std::nullopt;
+  auto response = ErrorJson(request, http::status::method_not_allowed,
+                            "use " + std::string(Std(http::to_string(allowed))));
+  response.set(http::field::allow, http::to_string(allowed));
+  return response;
+}
+
 http::status StatusOf(const Error& error) {
   switch (error.code) {
     case Errc::kRejected:
@@ -77,27 +86,22 @@ LeadApi::LeadApi(Deps deps, config::HttpSettings settings)
 awaitable<Response> LeadApi::Handle(Request request) {
   const std::string_view target = Std(request.target());
   const std::string_view path = target.substr(0, target.find('?'));
-  const auto method = request.method();
   constexpr std::string_view kLeadsPrefix = "/v1/leads/";
 
   if (path == "/healthz") {
-    if (method != http::verb::get)
-      co_return ErrorJson(request, http::status::method_not_allowed, "use GET");
+    if (auto refused = OnlyMethod(request, http::verb::get)) co_return *std::move(refused);
     co_return Json(request, http::status::ok, R"({"status":"up"})");
   }
   if (path == "/readyz") {
-    if (method != http::verb::get)
-      co_return ErrorJson(request, http::status::method_not_allowed, "use GET");
+    if (auto refused = OnlyMethod(request, http::verb::get)) co_return *std::move(refused);
     co_return Ready(request);
   }
   if (path == "/v1/leads") {
-    if (method != http::verb::post)
-      co_return ErrorJson(request, http::status::method_not_allowed, "use POST");
+    if (auto refused = OnlyMethod(request, http::verb::post)) co_return *std::move(refused);
     co_return co_await PostLead(request);
   }
   if (path.starts_with(kLeadsPrefix) && path.size() > kLeadsPrefix.size()) {
-    if (method != http::verb::get)
-      co_return ErrorJson(request, http::status::method_not_allowed, "use GET");
+    if (auto refused = OnlyMethod(request, http::verb::get)) co_return *std::move(refused);
     co_return co_await GetLead(request, path.substr(kLeadsPrefix.size()));
   }
   co_return ErrorJson(request, http::status::not_found, "no such route");

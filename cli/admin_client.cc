@@ -16,7 +16,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-AdminClient::AdminClient(std::string base, std::string token) : token_(std::move(token)) {
+AdminClient::AdminClient(const std::string& base, std::string token) : token_(std::move(token)) {
   std::string_view rest = base;
   if (rest.starts_with("http://")) rest.remove_prefix(7);
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);

@@ -16,7 +16,7 @@ struct HttpAnswer {
 class AdminClient {
  public:
   // `base` is "http://host:port"; `token` the admin bearer token.
-  AdminClient(std::string base, std::string token);
+  AdminClient(const std::string& base, std::string token);
 
   // kUnavailable when the daemon cannot be reached (with the address in the message).
   Result<HttpAnswer> Get(std::string_view target) const;

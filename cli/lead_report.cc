@@ -23,7 +23,7 @@ std::string Timestamp(std::string_view millis_text) {
   } catch (const std::exception&) {
     return std::string(millis_text);
   }
-  const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
+  const auto seconds = static_cast<std::time_t>(millis / 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char buffer[32];

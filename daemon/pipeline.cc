@@ -41,7 +41,9 @@ awaitable<void> Pipeline::Run() {
       const auto level = read_failures_++ % 60 == 0 ? spdlog::level::warn : spdlog::level::debug;
       deps_.log->log(level, "pipeline.read_failed attempt={} error=\"{}\"", read_failures_,
                      batch.error().detail);
-      if (!stopping_) co_await AsyncWait(deps_.clock, kRetryDelay, use_awaitable);
+      if (!stopping_) {
+        co_await AsyncWait(deps_.clock, kRetryDelay, use_awaitable);
+      }
       continue;
     }
     if (read_failures_ > 0) {
