@@ -23,6 +23,7 @@
 #include "queue/embedded_redis.h"
 #include "queue/redis_client.h"
 #include "tests/fakes/manual_clock.h"
+#include "tests/fakes/run_until.h"
 
 namespace leadd::queue {
 namespace {
@@ -88,12 +89,7 @@ class EmbeddedRedisTest : public ::testing::Test {
 
   template <class Pred>
   bool RunUntil(Pred done, milliseconds limit = milliseconds(10000)) {
-    const auto deadline = steady_clock::now() + limit;
-    while (!done()) {
-      if (steady_clock::now() >= deadline) return false;
-      io_.run_for(milliseconds(2));
-    }
-    return true;
+    return fakes::RunUntil(io_, std::move(done), limit);
   }
 
   bool StopAndWait(EmbeddedRedis& redis) {

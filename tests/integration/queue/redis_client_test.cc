@@ -21,6 +21,7 @@
 #include "queue/redis_client.h"
 #include "tests/fakes/manual_clock.h"
 #include "tests/fakes/redis_server.h"
+#include "tests/fakes/run_until.h"
 
 namespace leadd::queue {
 namespace {
@@ -128,12 +129,7 @@ class RedisClientTest : public ::testing::Test {
   // Drives the io_context until `done` holds; false after `limit` of real time.
   template <class Pred>
   bool RunUntil(Pred done, milliseconds limit = milliseconds(5000)) {
-    const auto deadline = steady_clock::now() + limit;
-    while (!done()) {
-      if (steady_clock::now() >= deadline) return false;
-      io_.run_for(milliseconds(2));
-    }
-    return true;
+    return fakes::RunUntil(io_, std::move(done), limit);
   }
   void RunFor(milliseconds d) { io_.run_for(d); }
 
