@@ -1,11 +1,11 @@
 #include "api/lead_api.h"
 
-#include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/beast/http/status.hpp>
 #include <optional>
 
+#include "api/http_answers.h"
 #include "connectors/web_form/lead_json.h"
 #include "core/json_writer.h"
 
@@ -13,72 +13,6 @@ namespace leadd::api {
 
 namespace http = boost::beast::http;
 using boost::asio::awaitable;
-
-namespace {
-
-// Beast 1.74 hands out boost::string_view.
-std::string_view Std(boost::beast::string_view text) { return {text.data(), text.size()}; }
-
-Response Json(const Request& request, http::status status, std::string body) {
-  Response response{status, request.version()};
-  response.set(http::field::content_type, "application/json");
-  response.set(http::field::cache_control, "no-store");
-  response.body() = std::move(body);
-  return response;
-}
-
-Response ErrorJson(const Request& request, http::status status, std::string_view message) {
-  return Json(request, status,
-              JsonWriter().BeginObject().Member("error", message).EndObject().Text());
-}
-
-// Compares in time independent of where the strings differ, so a token cannot be guessed
-// byte by byte from response times.
-bool HasBearer(const Request& request, const std::string& token) {
-  const auto header = Std(request[http::field::authorization]);
-  constexpr std::string_view kScheme = "Bearer ";
-  if (token.empty() || !header.starts_with(kScheme)) return false;
-  const auto given = header.substr(kScheme.size());
-  return given.size() == token.size() &&
-         CRYPTO_memcmp(given.data(), token.data(), token.size()) == 0;
-}
-
-Response Unauthorized(const Request& request) {
-  auto response = ErrorJson(request, http::status::unauthorized, "missing or wrong bearer token");
-  response.set(http::field::www_authenticate, "Bearer");
-  return response;
-}
-
-Response Unavailable(const Request& request, std::string_view why) {
-  auto response = ErrorJson(request, http::status::service_unavailable, why);
-  response.set(http::field::retry_after, "5");
-  return response;
-}
-
-std::optional<Response> OnlyMethod(const Request& request, http::verb allowed) {
-  if (request.method() == allowed) return std::nullopt;
-  auto response = ErrorJson(request, http::status::method_not_allowed,
-                            "use " + std::string(Std(http::to_string(allowed))));
-  response.set(http::field::allow, http::to_string(allowed));
-  return response;
-}
-
-http::status StatusOf(const Error& error) {
-  switch (error.code) {
-    case Errc::kRejected:
-      return http::status::bad_request;
-    case Errc::kNotFound:
-      return http::status::not_found;
-    case Errc::kConflict:
-      return http::status::conflict;
-    case Errc::kTransient:
-    case Errc::kUnavailable:
-      return http::status::service_unavailable;
-  }
-  return http::status::internal_server_error;
-}
-
-}  // namespace
 
 LeadApi::LeadApi(Deps deps, config::HttpSettings settings)
     : deps_(std::move(deps)), settings_(std::move(settings)) {}
@@ -101,6 +35,14 @@ awaitable<Response> LeadApi::Handle(Request request) {
     co_return co_await PostLead(request);
   }
   if (path.starts_with(kLeadsPrefix) && path.size() > kLeadsPrefix.size()) {
+    const std::string_view rest = path.substr(kLeadsPrefix.size());
+    if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+      if (rep_actions_ == nullptr) {
+        co_return ErrorJson(request, http::status::not_found, "no such route");
+      }
+      co_return co_await rep_actions_->Handle(request, rest.substr(0, slash),
+                                              rest.substr(slash + 1));
+    }
     if (auto refused = OnlyMethod(request, http::verb::get)) co_return *std::move(refused);
     co_return co_await GetLead(request, path.substr(kLeadsPrefix.size()));
   }
@@ -155,10 +97,7 @@ awaitable<Response> LeadApi::PostLead(const Request& request) {
 
 awaitable<Response> LeadApi::GetLead(const Request& request, std::string_view id) {
   if (!HasBearer(request, settings_.admin_token)) co_return Unauthorized(request);
-  // Ids are "L-<n>"; anything else would name some other key under the lead's prefix.
-  const bool well_formed = id.size() > 2 && id.size() <= 24 && id.starts_with("L-") &&
-                           id.find_first_not_of("0123456789", 2) == std::string_view::npos;
-  if (!well_formed) co_return ErrorJson(request, http::status::not_found, "no such lead");
+  if (!IsLeadId(id)) co_return ErrorJson(request, http::status::not_found, "no such lead");
   auto stored = co_await deps_.store.Get(id);
   if (!stored) co_return ErrorJson(request, StatusOf(stored.error()), stored.error().detail);
   JsonWriter json;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/http_server.h"
+#include "api/rep_actions.h"
 #include "config/settings.h"
 #include "core/clock.h"
 #include "queue/lead_store.h"
@@ -17,6 +18,7 @@ namespace leadd::api {
 //                         for a source key seen before, 400 (quarantined) for bad input,
 //                         503 when Redis cannot commit it (never a 2xx without a commit)
 //   GET  /v1/leads/{id}   admin token; the lead, its decision and history
+//   POST /v1/leads/{id}/{action}   a rep's or the admin's move of the lead (see RepActions)
 //   GET  /healthz         the process answers
 //   GET  /readyz          Redis answers, config loaded, not draining
 class LeadApi final : public RequestHandler {
@@ -35,6 +37,8 @@ class LeadApi final : public RequestHandler {
   // Tokens change on reload; the next request sees the new ones.
   void UpdateSettings(config::HttpSettings settings) { settings_ = std::move(settings); }
   void SetDraining() { draining_ = true; }
+  // Serves /v1/leads/{id}/{action}; without it those paths answer 404. Must outlive this.
+  void SetRepActions(RepActions* actions) { rep_actions_ = actions; }
 
  private:
   boost::asio::awaitable<Response> PostLead(const Request& request);
@@ -44,6 +48,7 @@ class LeadApi final : public RequestHandler {
   Deps deps_;
   config::HttpSettings settings_;
   bool draining_ = false;
+  RepActions* rep_actions_ = nullptr;
 };
 
 }  // namespace leadd::api

@@ -13,7 +13,7 @@
 
 namespace leadd::config {
 
-enum class SecretSlot { kRedisPassword, kIntakeToken, kAdminToken };
+enum class SecretSlot { kRedisPassword, kIntakeToken, kAdminToken, kRepToken };
 
 // A *_file or *_credential key; the meaning pass reads it into its slot.
 struct SecretSource {
@@ -23,6 +23,7 @@ struct SecretSource {
   std::string path;   // "http.intake_token_file", for messages
   std::string file_key;  // "intake_token_file": the alternative to suggest outside systemd
   SourcePosition key_at;
+  std::size_t rep_index = 0;  // for kRepToken: the rep in settings.reps
 };
 
 // A rep or team a rule names, and where.

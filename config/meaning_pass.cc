@@ -136,6 +136,43 @@ void ResolveSecret(const SecretSource& source, const LoadEnvironment& environmen
     case SecretSlot::kAdminToken:
       settings.http.admin_token = std::move(secret).value();
       break;
+    case SecretSlot::kRepToken:
+      settings.reps[source.rep_index].token = std::move(secret).value();
+      break;
+  }
+}
+
+// A bearer token names who acts, so no two holders may share one: a rep's token equal to
+// another rep's, or to the admin or intake token, would make the API act as the wrong one.
+// Reported at the later key, naming the earlier one; never the token itself.
+void CheckTokensDistinct(const Draft& draft, ProblemLog& log) {
+  const DaemonSettings& settings = draft.settings;
+  std::map<std::string_view, std::string_view> first_path;  // token -> where it was read
+  for (const SecretSource& source : draft.secrets) {
+    const std::string* token = nullptr;
+    switch (source.slot) {
+      case SecretSlot::kRedisPassword:
+        break;
+      case SecretSlot::kIntakeToken:
+        token = &settings.http.intake_token;
+        break;
+      case SecretSlot::kAdminToken:
+        token = &settings.http.admin_token;
+        break;
+      case SecretSlot::kRepToken: {
+        const auto& rep_token = settings.reps[source.rep_index].token;
+        if (rep_token) token = &*rep_token;
+        break;
+      }
+    }
+    if (token == nullptr || token->empty()) continue;  // unread, already reported
+    const auto [seen, inserted] = first_path.emplace(*token, source.path);
+    // The http section's tokens are read first; only a rep's token is checked against them.
+    if (!inserted && source.slot == SecretSlot::kRepToken) {
+      log.Add(source.key_at, source.path,
+              "holds the same token as " + std::string(seen->second) +
+                  "; every rep needs a token of its own");
+    }
   }
 }
 
@@ -181,6 +218,7 @@ void RunMeaningPass(Draft& draft, const LoadEnvironment& environment, ProblemLog
   for (const SecretSource& source : draft.secrets) {
     ResolveSecret(source, environment, settings, log);
   }
+  CheckTokensDistinct(draft, log);
 }
 
 }  // namespace leadd::config

@@ -23,8 +23,10 @@ void ReadRedisSection(const ValueRef& value, const std::filesystem::path& base_d
                       ProblemLog& log);
 void ReadHttpSection(const ValueRef& value, const std::filesystem::path& base_dir, Draft& draft,
                      ProblemLog& log);
-void ReadRepsSection(const ValueRef& value, Draft& draft, ProblemLog& log);
+void ReadRepsSection(const ValueRef& value, const std::filesystem::path& base_dir, Draft& draft,
+                     ProblemLog& log);
 void ReadRulesSection(const ValueRef& value, Draft& draft, ProblemLog& log);
+void ReadPoolsSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 
 // Shared by the sections.
 

@@ -1,4 +1,7 @@
 #include <algorithm>
+#include <cstdint>
+#include <map>
+#include <string>
 
 #include "config/nearest_name.h"
 #include "config/schema.h"
@@ -6,7 +9,9 @@
 namespace leadd::config {
 namespace {
 
-constexpr KeySpec kRepKeys[] = {{"id", true}, {"name"}, {"email"}, {"teams"}};
+constexpr KeySpec kRepKeys[] = {{"id", true}, {"name"},       {"email"},
+                                {"teams"},    {"token_file"}, {"token_credential"}};
+constexpr KeySpec kPoolKeys[] = {{"claim_per_day"}, {"max_held"}, {"cooldown"}};
 constexpr KeySpec kRuleKeys[] = {{"name", true}, {"assign", true}};
 constexpr KeySpec kStrategyKeys[] = {{"round_robin"}};
 constexpr KeySpec kRoundRobinKeys[] = {{"reps"}, {"team"}};
@@ -45,9 +50,20 @@ bool ReadTeams(const ValueRef& value, Rep& rep, ProblemLog& log) {
   return complete;
 }
 
-Rep ReadRep(const ValueRef& value, Draft& draft, ProblemLog& log) {
+// [a-z0-9][a-z0-9_-]*: pool names go into Redis keys and request bodies.
+bool IsPoolName(std::string_view name) {
+  const auto lower_or_digit = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  };
+  return !name.empty() && lower_or_digit(name.front()) &&
+         std::all_of(name.begin(), name.end(),
+                     [&](char c) { return lower_or_digit(c) || c == '_' || c == '-'; });
+}
+
+Rep ReadRep(const ValueRef& value, const std::filesystem::path& base_dir, Draft& draft,
+            ProblemLog& log) {
   Rep rep;
-  const MappingReader fields(value, kRepKeys, log);
+  MappingReader fields(value, kRepKeys, log);
   bool complete = fields.IsMapping();
   if (const auto id = fields.Find("id")) {
     if (const auto text = ReadText(*id, log)) {
@@ -79,6 +95,13 @@ Rep ReadRep(const ValueRef& value, Draft& draft, ProblemLog& log) {
   }
   if (const auto teams = fields.Find("teams")) {
     if (!ReadTeams(*teams, rep, log)) complete = false;
+  }
+  if (fields.IsMapping()) {
+    const std::size_t secrets_before = draft.secrets.size();
+    ReadSecretKeys(fields, "token", SecretSlot::kRepToken, false, base_dir, draft, log);
+    if (draft.secrets.size() > secrets_before) {
+      draft.secrets.back().rep_index = draft.settings.reps.size();
+    }
   }
   if (!complete) draft.reps_complete = false;
   return rep;
@@ -136,16 +159,46 @@ Strategy ReadAssign(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
   return OwnerStrategy{};
 }
 
+// A whole number that fits the 32-bit setting.
+std::optional<std::uint32_t> ReadCount(const ValueRef& value, ProblemLog& log) {
+  const auto number = ReadWholeNumber(value, log);
+  if (!number) return std::nullopt;
+  if (*number > UINT32_MAX) {
+    log.Add(value.at, value.path, "must be at most " + std::to_string(UINT32_MAX));
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(*number);
+}
+
+PoolSettings ReadPool(const ValueRef& value, ProblemLog& log) {
+  PoolSettings pool;
+  const MappingReader fields(value, kPoolKeys, log);
+  if (const auto per_day = fields.Find("claim_per_day")) {
+    if (const auto count = ReadCount(*per_day, log)) pool.claim_per_day = *count;
+  }
+  if (const auto held = fields.Find("max_held")) {
+    if (const auto count = ReadCount(*held, log)) pool.max_held = *count;
+  }
+  // Zero is allowed: no cooldown at all.
+  if (const auto cooldown = fields.Find("cooldown")) {
+    if (const auto duration = ReadDuration(*cooldown, log)) pool.cooldown = *duration;
+  }
+  return pool;
+}
+
 }  // namespace
 
-void ReadRepsSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
+void ReadRepsSection(const ValueRef& value, const std::filesystem::path& base_dir, Draft& draft,
+                     ProblemLog& log) {
   const auto items = ReadList(value, log);
   if (!items) {
     draft.reps_complete = false;
     return;
   }
   if (items->empty()) log.Add(value.at, value.path, "must list at least one rep");
-  for (const ValueRef& item : *items) draft.settings.reps.push_back(ReadRep(item, draft, log));
+  for (const ValueRef& item : *items) {
+    draft.settings.reps.push_back(ReadRep(item, base_dir, draft, log));
+  }
 }
 
 void ReadRulesSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
@@ -167,6 +220,42 @@ void ReadRulesSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
     }
     draft.settings.rules.push_back(std::move(rule));
     draft.rules.push_back(std::move(draft_rule));
+  }
+}
+
+void ReadPoolsSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
+  if (!value.node.IsMap()) {
+    log.Add(value.at, value.path, "expected a mapping of pool names, got " + Describe(value.node));
+    return;
+  }
+  std::map<std::string, int, std::less<>> first_line;
+  for (auto it = value.node.begin(); it != value.node.end(); ++it) {
+    // Copies: `it->` hands out a temporary pair.
+    const YAML::Node key = it->first;
+    const YAML::Node node = it->second;
+    const SourcePosition key_at = PositionOf(key.Mark());
+    if (!key.IsScalar()) {
+      log.Add(key_at, value.path, "expected a pool name, got " + Describe(key));
+      continue;
+    }
+    const std::string& name = key.Scalar();
+    if (const auto [seen, inserted] = first_line.emplace(name, key_at.line); !inserted) {
+      log.Add(key_at, value.path,
+              "duplicate pool " + QuoteForMessage(name) + " (first at line " +
+                  std::to_string(seen->second) + ")");
+      continue;
+    }
+    if (!IsPoolName(name)) {
+      log.Add(key_at, value.path,
+              "expected a pool name of lower-case letters, digits, '_' and '-', starting with a "
+              "letter or digit, got " +
+                  QuoteForMessage(name));
+      continue;
+    }
+    const SourcePosition at = node.IsNull() ? key_at : PositionOf(node.Mark());
+    const ValueRef pool{node, ChildPath(value.path, name), at, key_at};
+    // `vip:` alone takes every default.
+    draft.settings.pools[name] = node.IsNull() ? PoolSettings{} : ReadPool(pool, log);
   }
 }
 

@@ -7,7 +7,7 @@ namespace {
 
 constexpr KeySpec kTopKeys[] = {
     {"version", true}, {"state_dir"},  {"instance_name"}, {"shutdown_grace"}, {"log"},
-    {"redis"},         {"http", true}, {"reps", true},    {"rules", true},
+    {"redis"},         {"http", true}, {"reps", true},    {"rules", true},    {"pools"},
 };
 
 constexpr int kSupportedVersion = 1;
@@ -59,7 +59,7 @@ void ReadSecretKeys(MappingReader& mapping, std::string_view name, SecretSlot sl
   if (!text) return;
   draft.secrets.push_back({slot, is_credential,
                            is_credential ? *text : ResolvePath(base_dir, *text).string(),
-                           value->path, file_key, value->key_at});
+                           value->path, file_key, value->key_at, 0});
 }
 
 void ReadDocument(const YAML::Node& root, const std::filesystem::path& base_dir, Draft& draft,
@@ -92,11 +92,12 @@ void ReadDocument(const YAML::Node& root, const std::filesystem::path& base_dir,
   if (const auto value = top.Find("redis")) ReadRedisSection(*value, base_dir, draft, log);
   if (const auto value = top.Find("http")) ReadHttpSection(*value, base_dir, draft, log);
   if (const auto value = top.Find("reps")) {
-    ReadRepsSection(*value, draft, log);
+    ReadRepsSection(*value, base_dir, draft, log);
   } else {
     draft.reps_complete = false;
   }
   if (const auto value = top.Find("rules")) ReadRulesSection(*value, draft, log);
+  if (const auto value = top.Find("pools")) ReadPoolsSection(*value, draft, log);
 }
 
 void ReadLogSection(const ValueRef& value, Draft& draft, ProblemLog& log) {

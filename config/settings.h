@@ -62,6 +62,16 @@ struct Rep {
   std::string name;
   std::string email;
   std::vector<std::string> teams;
+  // Bearer token for the rep's own actions over HTTP (accept, reject, claim, ...); a rep
+  // without one can still be routed to, but cannot act through the API.
+  std::optional<std::string> token;
+};
+
+// What a rep may take from one pool by claiming; see queue::ClaimLimits.
+struct PoolSettings {
+  std::uint32_t claim_per_day = 20;
+  std::uint32_t max_held = 200;
+  std::chrono::milliseconds cooldown{std::chrono::days(7)};
 };
 
 // One routing rule; evaluated top to bottom, the first whose strategy yields a rep wins.
@@ -86,6 +96,9 @@ struct DaemonSettings {
   HttpSettings http;
   std::vector<Rep> reps;
   std::vector<Rule> rules;
+  // By pool name. The pools leadd itself returns leads to always exist: `nurture` (a rep's
+  // reject) and `public` (an SLA bounce).
+  std::map<std::string, PoolSettings> pools = {{"nurture", {}}, {"public", {}}};
 };
 
 }  // namespace leadd::config

@@ -20,6 +20,7 @@
 #include "notify/log_notifier.h"
 #include "queue/embedded_redis.h"
 #include "queue/lead_store.h"
+#include "queue/lead_transitions.h"
 #include "queue/redis_client.h"
 #include "router/router.h"
 
@@ -86,6 +87,10 @@ class Daemon {
     api_.emplace(api::LeadApi::Deps{*store_, clock_, [this] { return redis_->IsReady(); },
                                     ModuleLogger("api")},
                  settings_.http);
+    transitions_.emplace(*redis_, store_->Keys());
+    rep_actions_.emplace(api::RepActions::Deps{*store_, *transitions_, ModuleLogger("api")},
+                         settings_);
+    api_->SetRepActions(&*rep_actions_);
     http_.emplace(
         io_.get_executor(), *api_,
         api::HttpServer::Options{settings_.http.max_body_bytes, settings_.http.request_timeout},
@@ -199,9 +204,11 @@ class Daemon {
     }
     router_ = std::make_shared<const router::Router>(loaded.rules, loaded.reps);
     api_->UpdateSettings(loaded.http);
+    rep_actions_->UpdateSettings(loaded);
     ApplyLogLevels(loaded.log);
     settings_.reps = loaded.reps;
     settings_.rules = loaded.rules;
+    settings_.pools = loaded.pools;
     settings_.log = loaded.log;
     settings_.http.intake_token = loaded.http.intake_token;
     settings_.http.admin_token = loaded.http.admin_token;
@@ -249,6 +256,8 @@ class Daemon {
   std::optional<queue::RedisClient> redis_;
   std::optional<queue::RedisClient> blocking_redis_;
   std::optional<queue::LeadStore> store_;
+  std::optional<queue::LeadTransitions> transitions_;
+  std::optional<api::RepActions> rep_actions_;
   std::optional<api::LeadApi> api_;
   std::optional<api::HttpServer> http_;
   std::optional<Pipeline> pipeline_;

@@ -1,12 +1,10 @@
 #include "connectors/web_form/lead_json.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <array>
-#include <bitset>
 #include <string>
 
+#include "connectors/json_fields.h"
 #include "core/sha256.h"
 
 namespace leadd::connectors {
@@ -43,34 +41,17 @@ bool IsValidSource(std::string_view source) {
 
 Result<Lead> ParseLeadJson(std::string_view body, std::string_view idempotency_key,
                            WallTime received_at) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (auto error = parser.parse(body.data(), body.size()).get(root); error) {
-    return Rejected(std::string("body is not valid JSON: ") + simdjson::error_message(error));
-  }
-  simdjson::dom::object object;
-  if (root.get(object)) return Rejected("body must be a JSON object");
-
-  Lead lead;
-  std::bitset<kFields.size()> seen;
-  for (auto [key, value] : object) {
+  const auto limit = [](std::string_view name) -> std::size_t {
     const auto* spec = std::find_if(kFields.begin(), kFields.end(),
-                                    [key = key](const FieldSpec& f) { return f.name == key; });
-    if (spec == kFields.end()) {
-      return Rejected("unknown field '" + std::string(key.substr(0, 64)) + "'");
+                                    [name](const FieldSpec& f) { return f.name == name; });
+    return spec == kFields.end() ? 0 : spec->max_bytes;
+  };
+  LEADD_TRY(fields, ReadJsonFields(body, limit));
+  Lead lead;
+  for (const auto& spec : kFields) {
+    if (auto found = fields.find(spec.name); found != fields.end()) {
+      lead.*(spec.member) = std::move(found->second);
     }
-    const auto index = static_cast<std::size_t>(spec - kFields.begin());
-    if (seen.test(index)) return Rejected("field '" + std::string(key) + "' appears twice");
-    seen.set(index);
-    std::string& target = lead.*(spec->member);
-    if (value.is_null()) continue;
-    std::string_view text;
-    if (value.get(text)) return Rejected("field '" + std::string(key) + "' must be a string");
-    if (text.size() > spec->max_bytes) {
-      return Rejected("field '" + std::string(key) + "' is longer than " +
-                      std::to_string(spec->max_bytes) + " bytes");
-    }
-    target.assign(text);
   }
 
   if (lead.source.empty()) return Rejected("field 'source' is required");

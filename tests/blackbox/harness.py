@@ -81,13 +81,31 @@ class RedisServer:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def write_config(directory, redis_port, round_robin=("alice",), request_timeout="2s"):
-    """A daemon config against an external Redis, tokens in files beside it."""
+def write_config(directory, redis_port, round_robin=("alice",), request_timeout="2s",
+                 rep_tokens=None, extra_reps=(), pools=None):
+    """A daemon config against an external Redis, tokens in files beside it.
+
+    rep_tokens maps a rep id to its token (written to <rep>.token); extra_reps are reps besides
+    alice and bob; pools maps a pool name to its settings, e.g. {"vip": {"max_held": 1}}."""
     with open(os.path.join(directory, "intake.token"), "w") as f:
         f.write(INTAKE_TOKEN + "\n")
     with open(os.path.join(directory, "admin.token"), "w") as f:
         f.write(ADMIN_TOKEN + "\n")
+    rep_tokens = rep_tokens or {}
+    for rep, token in rep_tokens.items():
+        with open(os.path.join(directory, f"{rep}.token"), "w") as f:
+            f.write(token + "\n")
+
+    def token_key(rep):
+        return f", token_file: {rep}.token" if rep in rep_tokens else ""
+
     reps = ", ".join(round_robin)
+    extra = "".join(f"\n          - {{id: {rep}{token_key(rep)}}}" for rep in extra_reps)
+    pool_lines = ""
+    if pools:
+        pool_lines = "pools:" + "".join(
+            "\n  " + name + ": {" + ", ".join(f"{k}: {v}" for k, v in settings.items()) + "}"
+            for name, settings in pools.items()) + "\n"
     text = textwrap.dedent(f"""\
         version: 1
         state_dir: state
@@ -105,14 +123,14 @@ def write_config(directory, redis_port, round_robin=("alice",), request_timeout=
           intake_token_file: intake.token
           admin_token_file: admin.token
         reps:
-          - {{id: alice, name: Alice, email: alice@example.com, teams: [sales]}}
-          - {{id: bob, name: Bob, email: bob@example.com, teams: [sales]}}
+          - {{id: alice, name: Alice, email: alice@example.com, teams: [sales]{token_key("alice")}}}
+          - {{id: bob, name: Bob, email: bob@example.com, teams: [sales]{token_key("bob")}}}{extra}
         rules:
           - name: existing-owner
             assign: owner
           - name: everyone
             assign: {{round_robin: {{reps: [{reps}]}}}}
-        """)
+        """) + pool_lines
     path = os.path.join(directory, "leadd.yaml")
     with open(path, "w") as f:
         f.write(text)

@@ -207,8 +207,9 @@ TEST_F(LoadConfigTest, RelativePathsAreResolvedAgainstTheConfigFolder) {
 TEST_F(LoadConfigTest, UnknownKeyWithoutNearMatchListsTheKnownKeys) {
   EXPECT_THAT(
       Problems(WithTail("version: 1\ncolour: blue\n")),
-      ElementsAre("leadd.yaml:2:1: unknown key 'colour'; expected one of version, "
-                  "state_dir, instance_name, shutdown_grace, log, redis, http, reps, rules"));
+      ElementsAre(
+          "leadd.yaml:2:1: unknown key 'colour'; expected one of version, "
+          "state_dir, instance_name, shutdown_grace, log, redis, http, reps, rules, pools"));
 }
 
 TEST_F(LoadConfigTest, MissingRequiredKeysAreReportedAtTheParentMapping) {
@@ -502,6 +503,94 @@ TEST_F(LoadConfigTest, ProblemsFromBothPassesComeSortedByPosition) {
               ElementsAre(std::pair(2, 17), std::pair(3, 16), std::pair(4, 80), std::pair(5, 26),
                           std::pair(6, 51), std::pair(6, 67), std::pair(7, 14)))
       << ::testing::PrintToString(Formatted(outcome));
+}
+
+TEST_F(LoadConfigTest, RepTokensAndPoolsAreRead) {
+  dir_.Write("alice.token", "alice-secret\n");
+  const auto outcome = Load(
+      "version: 1\n"
+      "http: {intake_token_file: intake.token, admin_token_file: admin.token}\n"
+      "reps:\n"
+      "  - {id: alice, token_file: alice.token}\n"
+      "  - {id: bob}\n"
+      "rules: [{name: all, assign: owner}]\n"
+      "pools:\n"
+      "  public: {max_held: 3}\n"
+      "  vip-2: {claim_per_day: 5, max_held: 10, cooldown: 1d}\n"
+      "  spare:\n");
+  ASSERT_THAT(Formatted(outcome), IsEmpty());
+  const DaemonSettings& s = *outcome.settings;
+  EXPECT_EQ(s.reps[0].token, "alice-secret");
+  EXPECT_EQ(s.reps[1].token, std::nullopt);
+  ASSERT_EQ(s.pools.size(), 4u);
+  EXPECT_EQ(s.pools.at("public").max_held, 3u);
+  EXPECT_EQ(s.pools.at("public").claim_per_day, 20u);
+  EXPECT_EQ(s.pools.at("public").cooldown, std::chrono::days(7));
+  EXPECT_EQ(s.pools.at("nurture").claim_per_day, 20u);
+  EXPECT_EQ(s.pools.at("nurture").max_held, 200u);
+  EXPECT_EQ(s.pools.at("vip-2").claim_per_day, 5u);
+  EXPECT_EQ(s.pools.at("vip-2").max_held, 10u);
+  EXPECT_EQ(s.pools.at("vip-2").cooldown, std::chrono::days(1));
+  EXPECT_EQ(s.pools.at("spare").max_held, 200u);
+}
+
+TEST_F(LoadConfigTest, PublicAndNurturePoolsExistWithoutAPoolsSection) {
+  const auto outcome = Load(WithTail("version: 1\n"));
+  ASSERT_THAT(Formatted(outcome), IsEmpty());
+  const auto& pools = outcome.settings->pools;
+  ASSERT_EQ(pools.size(), 2u);
+  EXPECT_EQ(pools.at("public").claim_per_day, 20u);
+  EXPECT_EQ(pools.at("public").max_held, 200u);
+  EXPECT_EQ(pools.at("public").cooldown, std::chrono::days(7));
+  EXPECT_TRUE(pools.contains("nurture"));
+}
+
+TEST_F(LoadConfigTest, PoolsAreChecked) {
+  EXPECT_THAT(
+      Problems(WithTail("version: 1\n"
+                        "pools:\n"
+                        "  public: {claim_per_dya: 5}\n"
+                        "  Big: {}\n"
+                        "  vip: {max_held: -1, cooldown: soon, colour: red}\n"
+                        "  public: {}\n"
+                        "  nurture: 7\n")),
+      ElementsAre(
+          "leadd.yaml:3:12: pools.public: unknown key 'claim_per_dya', did you "
+          "mean 'claim_per_day'?",
+          "leadd.yaml:4:3: pools: expected a pool name of lower-case letters, "
+          "digits, '_' and '-', starting with a letter or digit, got 'Big'",
+          "leadd.yaml:5:19: pools.vip.max_held: expected a whole number, got '-1'",
+          "leadd.yaml:5:33: pools.vip.cooldown: expected a duration such as 500ms, 30s, 5m, 2h, "
+          "7d or 1h30m, got 'soon'",
+          "leadd.yaml:5:39: pools.vip: unknown key 'colour'; expected one of "
+          "claim_per_day, max_held, cooldown",
+          "leadd.yaml:6:3: pools: duplicate pool 'public' (first at line 3)",
+          "leadd.yaml:7:12: pools.nurture: expected a mapping, got '7'"));
+  EXPECT_THAT(Problems(WithTail("version: 1\npools: [public]\n")),
+              ElementsAre("leadd.yaml:2:8: pools: expected a mapping of pool names, got a list"));
+}
+
+TEST_F(LoadConfigTest, RepTokensAreChecked) {
+  dir_.Write("alice.token", "shared\n");
+  dir_.Write("bob.token", "shared\n");
+  dir_.Write("carol.token", std::string(kAdminToken) + "\n");
+  EXPECT_THAT(Problems("version: 1\n"
+                       "http: {intake_token_file: intake.token, admin_token_file: admin.token}\n"
+                       "reps:\n"
+                       "  - {id: alice, token_file: alice.token}\n"
+                       "  - {id: bob, token_file: bob.token}\n"
+                       "  - {id: carol, token_file: carol.token}\n"
+                       "  - {id: dave, token_file: dave.token, token_credential: dave}\n"
+                       "  - {id: erin, token_fil: erin.token}\n"
+                       "rules: [{name: all, assign: owner}]\n"),
+              ElementsAre("leadd.yaml:5:15: reps[1].token_file: holds the same token as "
+                          "reps[0].token_file; every rep needs a token of its own",
+                          "leadd.yaml:6:17: reps[2].token_file: holds the same token as "
+                          "http.admin_token_file; every rep needs a token of its own",
+                          "leadd.yaml:7:40: reps[3]: 'token_file' and 'token_credential' exclude "
+                          "each other; keep one",
+                          "leadd.yaml:8:16: reps[4]: unknown key 'token_fil', did you mean "
+                          "'token_file'?"));
 }
 
 TEST(LoadConfigFileTest, ReadsTheFileAndResolvesPathsAgainstItsFolder) {

@@ -10,8 +10,8 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 std::vector<config::Rep> Reps() {
-  return {{"alice", "Alice", "alice@example.com", {"sales"}},
-          {"bob", "Bob", "bob@example.com", {"sales"}}};
+  return {{"alice", "Alice", "alice@example.com", {"sales"}, std::nullopt},
+          {"bob", "Bob", "bob@example.com", {"sales"}, std::nullopt}};
 }
 
 std::vector<config::Rule> OwnerThenRotation() {

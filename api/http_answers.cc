@@ -1,0 +1,76 @@
+#include "api/http_answers.h"
+
+#include <openssl/crypto.h>
+
+#include "core/json_writer.h"
+
+namespace leadd::api {
+
+namespace http = boost::beast::http;
+
+Response Json(const Request& request, http::status status, std::string body) {
+  Response response{status, request.version()};
+  response.set(http::field::content_type, "application/json");
+  response.set(http::field::cache_control, "no-store");
+  response.body() = std::move(body);
+  return response;
+}
+
+Response ErrorJson(const Request& request, http::status status, std::string_view message) {
+  return Json(request, status,
+              JsonWriter().BeginObject().Member("error", message).EndObject().Text());
+}
+
+Response Unauthorized(const Request& request) {
+  auto response = ErrorJson(request, http::status::unauthorized, "missing or wrong bearer token");
+  response.set(http::field::www_authenticate, "Bearer");
+  return response;
+}
+
+Response Unavailable(const Request& request, std::string_view why) {
+  auto response = ErrorJson(request, http::status::service_unavailable, why);
+  response.set(http::field::retry_after, "5");
+  return response;
+}
+
+std::optional<Response> OnlyMethod(const Request& request, http::verb allowed) {
+  if (request.method() == allowed) return std::nullopt;
+  auto response = ErrorJson(request, http::status::method_not_allowed,
+                            "use " + std::string(Std(http::to_string(allowed))));
+  response.set(http::field::allow, http::to_string(allowed));
+  return response;
+}
+
+http::status StatusOf(const Error& error) {
+  switch (error.code) {
+    case Errc::kRejected:
+      return http::status::bad_request;
+    case Errc::kNotFound:
+      return http::status::not_found;
+    case Errc::kConflict:
+      return http::status::conflict;
+    case Errc::kTransient:
+    case Errc::kUnavailable:
+      return http::status::service_unavailable;
+  }
+  return http::status::internal_server_error;
+}
+
+std::string_view BearerOf(const Request& request) {
+  const auto header = Std(request[http::field::authorization]);
+  constexpr std::string_view kScheme = "Bearer ";
+  if (!header.starts_with(kScheme)) return {};
+  return header.substr(kScheme.size());
+}
+
+bool SameToken(std::string_view given, std::string_view expected) {
+  return !expected.empty() && given.size() == expected.size() &&
+         CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
+}
+
+bool IsLeadId(std::string_view id) {
+  return id.size() > 2 && id.size() <= 24 && id.starts_with("L-") &&
+         id.find_first_not_of("0123456789", 2) == std::string_view::npos;
+}
+
+}  // namespace leadd::api

@@ -1,0 +1,86 @@
+// RepActions: the routes by which reps (and the admin) move a lead — accept, reject, stage,
+// activity, close, claim and assign — each a POST to /v1/leads/{id}/{action}.
+#pragma once
+
+#include <utility>  // before Asio: Boost 1.74 + g++ 12 need std::exchange declared first
+
+#include <boost/asio/awaitable.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http_server.h"
+#include "config/settings.h"
+#include "connectors/json_fields.h"
+#include "queue/lead_store.h"
+#include "queue/lead_transitions.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace leadd::api {
+
+// Routes (POST, JSON object body, `Authorization: Bearer <token>`):
+//   accept    {"assignment_id"}                       the assignee
+//   reject    {"assignment_id","reason","pool"?}      the assignee; pool defaults to nurture
+//   activity  {}                                      the holder of an accepted lead
+//   stage     {"stage"}                               the holder of an accepted lead
+//   close     {"outcome":"won"|"lost","reason"?}      the holder of an accepted lead
+//   claim     {"pool"?}                               any rep, within the pool's limits
+//   assign    {"rep","reason"}                        the admin token only
+// 200 {"id","state",...} on success; 401 no or unknown token; 403 the lead is another rep's,
+// or the token may not take this action; 404 no such lead; 409 the move is not legal now
+// (the sentence says why); 400 a bad body; 503 with Retry-After when Redis is away.
+class RepActions {
+ public:
+  struct Deps {
+    queue::LeadStore& store;
+    queue::LeadTransitions& transitions;
+    std::shared_ptr<spdlog::logger> log;
+  };
+
+  RepActions(Deps deps, const config::DaemonSettings& settings);
+
+  // `lead_id` and `action` point into the request's target.
+  boost::asio::awaitable<Response> Handle(const Request& request, std::string_view lead_id,
+                                          std::string_view action);
+
+  // Tokens, reps and pool limits change on reload; the next request sees the new ones.
+  void UpdateSettings(const config::DaemonSettings& settings);
+
+  // Who a request acts as: the admin, or a rep by id.
+  struct Caller {
+    bool admin = false;
+    std::string rep;
+  };
+
+ private:
+  using Fields = connectors::JsonFields;
+
+  std::optional<Caller> Authenticate(const Request& request) const;
+  // The lead's stored assignee when it is `rep` or nobody; otherwise the answer to send.
+  boost::asio::awaitable<std::optional<Response>> CheckHolder(const Request& request,
+                                                              std::string_view lead_id,
+                                                              const std::string& rep);
+  boost::asio::awaitable<Response> RunRepAction(const Request& request, std::string_view lead_id,
+                                                std::string_view action, const std::string& rep,
+                                                const Fields& fields);
+  boost::asio::awaitable<Response> Claim(const Request& request, std::string_view lead_id,
+                                         const std::string& rep, const Fields& fields);
+  boost::asio::awaitable<Response> Assign(const Request& request, std::string_view lead_id,
+                                          const Fields& fields);
+  Response Refused(const Request& request, std::string_view lead_id, std::string_view action,
+                   std::string_view who, const Error& error) const;
+
+  Deps deps_;
+  std::string admin_token_;
+  std::vector<std::pair<std::string, std::string>> rep_tokens_;  // rep id, token
+  std::vector<std::string> reps_;
+  std::map<std::string, config::PoolSettings, std::less<>> pools_;
+};
+
+}  // namespace leadd::api
