@@ -27,6 +27,7 @@ void ReadRepsSection(const ValueRef& value, const std::filesystem::path& base_di
                      ProblemLog& log);
 void ReadRulesSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 void ReadPoolsSection(const ValueRef& value, Draft& draft, ProblemLog& log);
+void ReadSlaSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 
 // Shared by the sections.
 

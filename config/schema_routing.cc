@@ -12,6 +12,7 @@ namespace {
 constexpr KeySpec kRepKeys[] = {{"id", true}, {"name"},       {"email"},
                                 {"teams"},    {"token_file"}, {"token_credential"}};
 constexpr KeySpec kPoolKeys[] = {{"claim_per_day"}, {"max_held"}, {"cooldown"}};
+constexpr KeySpec kSlaKeys[] = {{"accept_within"}, {"escalate_after_bounces"}};
 constexpr KeySpec kRuleKeys[] = {{"name", true}, {"assign", true}};
 constexpr KeySpec kStrategyKeys[] = {{"round_robin"}};
 constexpr KeySpec kRoundRobinKeys[] = {{"reps"}, {"team"}};
@@ -256,6 +257,33 @@ void ReadPoolsSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
     const ValueRef pool{node, ChildPath(value.path, name), at, key_at};
     // `vip:` alone takes every default.
     draft.settings.pools[name] = node.IsNull() ? PoolSettings{} : ReadPool(pool, log);
+  }
+}
+
+void ReadSlaSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
+  const MappingReader fields(value, kSlaKeys, log);
+  if (!fields.IsMapping()) return;
+  SlaSettings& sla = draft.settings.sla;
+  if (const auto within = fields.Find("accept_within")) {
+    if (const auto duration = ReadDuration(*within, log)) {
+      // A zero deadline would bounce every lead the moment it is assigned.
+      if (duration->count() <= 0) {
+        log.Add(within->at, within->path,
+                "must be longer than 0s; leave accept_within out for no SLA");
+      } else {
+        sla.accept_within = *duration;
+      }
+    }
+  }
+  if (const auto after = fields.Find("escalate_after_bounces")) {
+    if (const auto count = ReadCount(*after, log)) {
+      // Every bounce counts at least one, so 0 would mean the same as 1.
+      if (*count == 0) {
+        log.Add(after->at, after->path, "must be at least 1");
+      } else {
+        sla.escalate_after_bounces = *count;
+      }
+    }
   }
 }
 

@@ -6,8 +6,8 @@ namespace leadd::config {
 namespace {
 
 constexpr KeySpec kTopKeys[] = {
-    {"version", true}, {"state_dir"},  {"instance_name"}, {"shutdown_grace"}, {"log"},
-    {"redis"},         {"http", true}, {"reps", true},    {"rules", true},    {"pools"},
+    {"version", true}, {"state_dir"},  {"instance_name"}, {"shutdown_grace"}, {"log"}, {"redis"},
+    {"http", true},    {"reps", true}, {"rules", true},   {"pools"},          {"sla"},
 };
 
 constexpr int kSupportedVersion = 1;
@@ -98,6 +98,7 @@ void ReadDocument(const YAML::Node& root, const std::filesystem::path& base_dir,
   }
   if (const auto value = top.Find("rules")) ReadRulesSection(*value, draft, log);
   if (const auto value = top.Find("pools")) ReadPoolsSection(*value, draft, log);
+  if (const auto value = top.Find("sla")) ReadSlaSection(*value, draft, log);
 }
 
 void ReadLogSection(const ValueRef& value, Draft& draft, ProblemLog& log) {

@@ -86,6 +86,13 @@ struct Rule {
   Strategy assign;
 };
 
+// How long an assigned lead may wait for its rep's accept before it bounces to `public`.
+struct SlaSettings {
+  std::optional<std::chrono::milliseconds> accept_within;  // absent: no SLA
+  // A lead bounced this many times stays in `public` (escalated) instead of being routed again.
+  std::uint32_t escalate_after_bounces = 2;
+};
+
 struct DaemonSettings {
   std::filesystem::path source_path;  // the file this was loaded from
   std::filesystem::path state_dir = "/var/lib/leadd";
@@ -99,6 +106,7 @@ struct DaemonSettings {
   // By pool name. The pools leadd itself returns leads to always exist: `nurture` (a rep's
   // reject) and `public` (an SLA bounce).
   std::map<std::string, PoolSettings> pools = {{"nurture", {}}, {"public", {}}};
+  SlaSettings sla;
 };
 
 }  // namespace leadd::config

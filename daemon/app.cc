@@ -16,6 +16,7 @@
 #include "core/asio_clock.h"
 #include "daemon/logging.h"
 #include "daemon/pipeline.h"
+#include "daemon/sla_poller.h"
 #include "daemon/systemd_notifier.h"
 #include "notify/log_notifier.h"
 #include "queue/embedded_redis.h"
@@ -108,12 +109,19 @@ class Daemon {
     log_->info("http.listening addr={}:{}", bound.address().to_string(), bound.port());
 
     // Half the request deadline, so a blocked read always answers before its own deadline.
-    pipeline_.emplace(Pipeline::Deps{io_.get_executor(), clock_, *blocking_redis_, *store_,
-                                     notifier_, [this] { return router_; }, ModuleLogger("router")},
-                      settings_.instance_name, settings_.redis.request_timeout / 2);
+    pipeline_.emplace(
+        Pipeline::Deps{
+            io_.get_executor(), clock_, *blocking_redis_, *store_, notifier_,
+            [this] { return router_; }, ModuleLogger("router"),
+            [this] { return settings_.sla.accept_within.value_or(std::chrono::milliseconds{0}); }},
+        settings_.instance_name, settings_.redis.request_timeout / 2);
+    sla_poller_.emplace(SlaPoller::Deps{io_.get_executor(), clock_, *store_,
+                                        [this] { return settings_.sla.escalate_after_bounces; },
+                                        ModuleLogger("queue")});
 
     http_->Start();
     pipeline_->Start();
+    sla_poller_->Start();
     WaitForSignal();
     systemd_.StartWatchdog();
     systemd_.Ready("serving");
@@ -209,6 +217,7 @@ class Daemon {
     settings_.reps = loaded.reps;
     settings_.rules = loaded.rules;
     settings_.pools = loaded.pools;
+    settings_.sla = loaded.sla;
     settings_.log = loaded.log;
     settings_.http.intake_token = loaded.http.intake_token;
     settings_.http.admin_token = loaded.http.admin_token;
@@ -226,9 +235,10 @@ class Daemon {
       io_.stop();
     });
     api_->SetDraining();
-    pending_stops_ = 2;
+    pending_stops_ = 3;
     http_->Drain([this] { OnStageStopped(); });
     pipeline_->Stop([this] { OnStageStopped(); });
+    sla_poller_->Stop([this] { OnStageStopped(); });
   }
 
   void OnStageStopped() {
@@ -261,6 +271,7 @@ class Daemon {
   std::optional<api::LeadApi> api_;
   std::optional<api::HttpServer> http_;
   std::optional<Pipeline> pipeline_;
+  std::optional<SlaPoller> sla_poller_;
   std::unique_ptr<Timer> grace_timer_;
   bool stopping_ = false;
   int pending_stops_ = 0;

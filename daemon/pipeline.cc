@@ -2,11 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/clock_wait.h"
+#include "daemon/spawn_loop.h"
 #include "dedupe/email_key.h"
+#include "queue/lead_transitions.h"
 
 namespace leadd::daemon {
 
@@ -16,17 +17,7 @@ using boost::asio::use_awaitable;
 Pipeline::Pipeline(Deps deps, std::string consumer_name, Duration block_for)
     : deps_(std::move(deps)), consumer_(std::move(consumer_name)), block_for_(block_for) {}
 
-void Pipeline::Start() {
-  boost::asio::co_spawn(deps_.executor, Run(), [log = deps_.log](const std::exception_ptr& e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      log->critical("pipeline.crashed error={}", ex.what());
-      throw;  // an impossible state: let main() log it and exit, systemd restarts us
-    }
-  });
-}
+void Pipeline::Start() { SpawnLoop(deps_.executor, Run(), deps_.log, "pipeline"); }
 
 void Pipeline::Stop(std::function<void()> done) {
   stopping_ = true;
@@ -133,14 +124,25 @@ awaitable<Result<void>> Pipeline::Process(const queue::IntakeEntry& entry) {
     if (owner_rep) owner = dedupe::OwnerMatch{*owner_rep, "email", "exact email match"};
   }
 
+  // Only a lead that was assigned before can have reps who gave it up.
+  std::vector<std::string> excluded;
+  if (stored.value().Field("state") == "pooled") {
+    std::vector<std::string> members{"SMEMBERS", queue::ExcludedKey(store.Keys(), entry.lead_id)};
+    auto reply = co_await deps_.blocking_redis.AsyncCommand(std::move(members), use_awaitable);
+    if (!reply) co_return reply.error();
+    for (const auto& member : reply.value().elements) excluded.push_back(member.str);
+  }
+
   const auto router = deps_.current_router();
-  const router::Decision decision = router->Decide(lead, owner);
+  const router::Decision decision = router->Decide(lead, owner, excluded);
   if (!decision.Routed()) {
     LEADD_CO_TRYV(co_await store.Park(entry, decision));
     deps_.log->warn("lead.unrouted lead={} pool={}", entry.lead_id, queue::LeadStore::kDefaultPool);
     co_return Ok();
   }
-  LEADD_CO_TRY(assignment, co_await store.Assign(entry, decision, email_key));
+  const auto accept_within =
+      deps_.accept_within ? deps_.accept_within() : std::chrono::milliseconds::zero();
+  LEADD_CO_TRY(assignment, co_await store.Assign(entry, decision, email_key, accept_within));
   if (assignment.newly_assigned) {
     deps_.log->info("lead.routed lead={} rep={} rule={} strategy={}", entry.lead_id, assignment.rep,
                     decision.rule, decision.strategy);

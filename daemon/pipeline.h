@@ -5,6 +5,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -40,6 +41,9 @@ class Pipeline {
     notify::Notifier& notifier;
     std::function<std::shared_ptr<const router::Router>()> current_router;
     std::shared_ptr<spdlog::logger> log;
+    // The response SLA of a new assignment, read per lead so that a reload applies at once;
+    // zero for none.
+    std::function<std::chrono::milliseconds()> accept_within;
   };
 
   Pipeline(Deps deps, std::string consumer_name, Duration block_for);

@@ -14,6 +14,12 @@ local function lead_key(prefix, id)
   return prefix .. ':lead:' .. id
 end
 
+-- The lead no longer waits on a response deadline (accepted, handed back, closed, moved).
+local function clear_sla(prefix, key, id)
+  redis.call('ZREM', prefix .. ':sla', id)
+  redis.call('HDEL', key, 'sla_deadline')
+end
+
 -- Appends to the lead's own history and to the audit stream (the replay source).
 local function record(prefix, id, entry)
   entry.at = now_ms()
@@ -50,11 +56,20 @@ local function finish_entry(stream, group, entry)
   redis.call('XDEL', stream, entry)
 end
 
--- KEYS: intake stream, owner index by email key, round-robin cursor (unused when not rotating)
+-- A pooled lead that an SLA bounce sent back for routing (`requeued`), not one a rep or an
+-- admin parked there.
+local function is_requeued(key, state)
+  return state == 'pooled' and redis.call('HGET', key, 'requeued') == '1'
+end
+
+-- KEYS: intake stream, owner index by email key, round-robin cursor (unused when not rotating),
+--       SLA deadlines (sorted set by deadline)
 -- ARGV: prefix, group, intake entry id, lead id, rule, strategy, rotate ('1'|'0'),
---       decision JSON, email key ('' when none), candidate reps...
--- Returns {assignee, 1 if assigned now or 0 if it already was}. A lead is assigned once:
--- a redelivered intake entry (a crashed consumer, a claim) finds it assigned and only acks.
+--       decision JSON, email key ('' when none), accept within ms ('0' for no SLA),
+--       candidate reps...
+-- Returns {assignee, 1 if assigned now or 0 if it already was}. A lead is assigned once per
+-- routing: a redelivered intake entry (a crashed consumer, a claim) finds it assigned and only
+-- acks.
 local function assign(keys, args)
   local prefix, group, entry, id = args[1], args[2], args[3], args[4]
   local key = lead_key(prefix, id)
@@ -63,16 +78,25 @@ local function assign(keys, args)
     finish_entry(keys[1], group, entry)
     return redis.error_reply('NOTFOUND lead ' .. id)
   end
-  if state ~= 'ingested' then
+  if state ~= 'ingested' and not is_requeued(key, state) then
     finish_entry(keys[1], group, entry)
     return {redis.call('HGET', key, 'assignee') or '', 0}
   end
+  local within = args[10]
+  if not within or not string.match(within, '^%d+$') then
+    return redis.error_reply('ERR accept within must be a non-negative integer')
+  end
+  within = tonumber(within)
   local candidates = {}
-  for i = 10, #args do
+  for i = 11, #args do
     candidates[#candidates + 1] = args[i]
   end
   if #candidates == 0 then
     return redis.error_reply('ERR assign needs at least one candidate')
+  end
+  if state == 'pooled' then
+    redis.call('ZREM', prefix .. ':pool:' .. (redis.call('HGET', key, 'pool') or ''), id)
+    redis.call('HDEL', key, 'pool', 'pooled_at', 'requeued')
   end
   local pick = 1
   if args[7] == '1' then
@@ -87,8 +111,18 @@ local function assign(keys, args)
     redis.call('HSETNX', keys[2], args[9], rep)
   end
   redis.call('SADD', prefix .. ':rep:' .. rep .. ':open', id)
+  local deadline = nil
+  if within > 0 then
+    deadline = now_ms() + within
+    redis.call('HSET', key, 'sla_deadline', deadline)
+    redis.call('ZADD', keys[4], deadline, id)
+  else
+    redis.call('HDEL', key, 'sla_deadline')
+    redis.call('ZREM', keys[4], id)
+  end
   record(prefix, id, {event = 'assigned', from = state, to = 'assigned', rep = rep,
-                      rule = args[5], assignment = assignment, by = 'router'})
+                      rule = args[5], assignment = assignment, sla_deadline = deadline,
+                      by = 'router'})
   finish_entry(keys[1], group, entry)
   return {rep, 1}
 end
@@ -100,6 +134,13 @@ local function park(keys, args)
   local prefix, group, entry, id = args[1], args[2], args[3], args[4]
   local key = lead_key(prefix, id)
   local state = redis.call('HGET', key, 'state')
+  if is_requeued(key, state) then
+    -- No rule found a rep it was not bounced from: it stays where the bounce put it.
+    redis.call('HDEL', key, 'requeued')
+    redis.call('HSET', key, 'decision', args[5])
+    finish_entry(keys[1], group, entry)
+    return 0
+  end
   if state ~= 'ingested' then
     finish_entry(keys[1], group, entry)
     return state and 0 or redis.error_reply('NOTFOUND lead ' .. id)
@@ -183,6 +224,7 @@ local function accept(keys, args)
   end
   local now = now_ms()
   redis.call('HSET', key, 'state', 'accepted', 'accepted_at', now, 'last_activity_at', now)
+  clear_sla(prefix, key, id)
   record(prefix, id, {event = 'accepted', from = state, to = 'accepted', rep = rep,
                       assignment = tonumber(assignment), by = rep})
   return 1
@@ -206,9 +248,28 @@ local function reject(keys, args)
     return refused
   end
   return_to_pool(key, id, rep, keys[3], keys[1], keys[2], pool, now_ms())
+  clear_sla(prefix, key, id)
   record(prefix, id, {event = 'rejected', from = state, to = 'pooled', rep = rep, pool = pool,
                       assignment = tonumber(assignment), reason = reason, by = rep})
   return 1
+end
+
+-- An assigned lead goes back to `pool` with its holder excluded; `extra` adds fields to the
+-- history entry. Returns the lead's bounce count. The caller has checked state and assignment.
+local function bounce_assigned(prefix, id, key, assignment, reason, pool_zset, excluded, pool,
+                               extra)
+  local holder = redis.call('HGET', key, 'assignee') or ''
+  return_to_pool(key, id, holder, open_key(prefix, holder), pool_zset, excluded, pool, now_ms())
+  clear_sla(prefix, key, id)
+  local bounces = redis.call('HINCRBY', key, 'bounces', 1)
+  local entry = {event = 'bounced', from = 'assigned', to = 'pooled', rep = holder, pool = pool,
+                 assignment = tonumber(assignment), bounces = bounces, reason = reason,
+                 by = 'sla'}
+  for name, value in pairs(extra or {}) do
+    entry[name] = value
+  end
+  record(prefix, id, entry)
+  return bounces
 end
 
 -- KEYS: target pool, the lead's exclusion set
@@ -229,13 +290,7 @@ local function bounce(keys, args)
   if refused then
     return refused
   end
-  local holder = redis.call('HGET', key, 'assignee') or ''
-  return_to_pool(key, id, holder, open_key(prefix, holder), keys[1], keys[2], pool, now_ms())
-  local bounces = redis.call('HINCRBY', key, 'bounces', 1)
-  record(prefix, id, {event = 'bounced', from = state, to = 'pooled', rep = holder, pool = pool,
-                      assignment = tonumber(assignment), bounces = bounces, reason = reason,
-                      by = 'sla'})
-  return bounces
+  return bounce_assigned(prefix, id, key, assignment, reason, keys[1], keys[2], pool, nil)
 end
 
 local function limit(name, args, index)
@@ -300,7 +355,8 @@ local function claim(keys, args)
   redis.call('PEXPIREAT', quota, (day + 2) * 86400000)
   local assignment = redis.call('HINCRBY', key, 'assignment_id', 1)
   redis.call('HSET', key, 'state', 'assigned', 'assignee', rep, 'assigned_at', now)
-  redis.call('HDEL', key, 'pool', 'pooled_at', 'accepted_at')
+  redis.call('HDEL', key, 'pool', 'pooled_at', 'accepted_at', 'requeued')
+  clear_sla(prefix, key, id)
   redis.call('ZREM', keys[1], id)
   redis.call('SADD', keys[2], id)
   record(prefix, id, {event = 'claimed', from = state, to = 'assigned', rep = rep, pool = pool,
@@ -330,7 +386,8 @@ local function reassign(keys, args)
   end
   local assignment = redis.call('HINCRBY', key, 'assignment_id', 1)
   redis.call('HSET', key, 'state', 'assigned', 'assignee', rep, 'assigned_at', now_ms())
-  redis.call('HDEL', key, 'pool', 'pooled_at', 'accepted_at')
+  redis.call('HDEL', key, 'pool', 'pooled_at', 'accepted_at', 'requeued')
+  clear_sla(prefix, key, id)
   redis.call('SADD', keys[1], id)
   record(prefix, id, {event = 'reassigned', from = state, to = 'assigned', rep = rep,
                       previous = previous, assignment = assignment, reason = reason, by = admin})
@@ -395,9 +452,63 @@ local function close(keys, args)
   end
   redis.call('HSET', key, 'state', outcome, 'closed_at', now_ms(), 'close_reason', reason)
   redis.call('SREM', keys[1], id)
+  clear_sla(prefix, key, id)
   record(prefix, id, {event = 'closed', from = 'accepted', to = outcome, reason = reason,
                       by = rep})
   return 1
+end
+
+-- KEYS: SLA deadlines (sorted set by deadline), intake stream, public pool
+-- ARGV: prefix, limit, escalate after (bounces)
+-- Returns {bounced, requeued, escalated}. Each due deadline is taken off the set before it is
+-- acted on, and the whole call is atomic, so any number of daemons may call this and a
+-- deadline bounces once. A lead whose deadline moved (re-armed) or that left `assigned` only
+-- loses the stale entry.
+local function bounce_due(keys, args)
+  local prefix = args[1]
+  local max, bad = limit('limit', args, 2)
+  if bad then
+    return bad
+  end
+  local escalate_after
+  escalate_after, bad = limit('escalate after', args, 3)
+  if bad then
+    return bad
+  end
+  local bounced, requeued, escalated = 0, 0, 0
+  if max == 0 then
+    return {bounced, requeued, escalated}
+  end
+  local due = redis.call('ZRANGE', keys[1], '-inf', now_ms(), 'BYSCORE', 'LIMIT', 0, max,
+                         'WITHSCORES')
+  for i = 1, #due, 2 do
+    local id, deadline = due[i], tonumber(due[i + 1])
+    redis.call('ZREM', keys[1], id)
+    local key = lead_key(prefix, id)
+    local state = redis.call('HGET', key, 'state')
+    if state == 'assigned' and tonumber(redis.call('HGET', key, 'sla_deadline')) == deadline then
+      local assignment = redis.call('HGET', key, 'assignment_id') or '0'
+      local extra = {}
+      local bounces = tonumber(redis.call('HGET', key, 'bounces') or '0') + 1
+      if bounces < escalate_after then
+        extra.requeued = 1
+      else
+        extra.escalated = 1
+      end
+      bounce_assigned(prefix, id, key, assignment, 'sla', keys[3], key .. ':excluded', 'public',
+                      extra)
+      bounced = bounced + 1
+      if extra.requeued then
+        redis.call('HSET', key, 'requeued', 1)
+        redis.call('XADD', keys[2], '*', 'lead', id)
+        requeued = requeued + 1
+      else
+        redis.call('HSET', key, 'escalated', 1)
+        escalated = escalated + 1
+      end
+    end
+  end
+  return {bounced, requeued, escalated}
 end
 
 redis.register_function('leadd_ingest', ingest)
@@ -411,3 +522,4 @@ redis.register_function('leadd_reassign', reassign)
 redis.register_function('leadd_stage', stage)
 redis.register_function('leadd_activity', activity)
 redis.register_function('leadd_close', close)
+redis.register_function('leadd_bounce_due', bounce_due)

@@ -1,5 +1,6 @@
 #include "queue/lead_store.h"
 
+#include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 
@@ -122,14 +123,16 @@ awaitable<Result<std::optional<std::string>>> LeadStore::OwnerOfEmail(std::strin
 
 awaitable<Result<Assignment>> LeadStore::Assign(const IntakeEntry& entry,
                                                 const router::Decision& decision,
-                                                std::string_view email_key) {
+                                                std::string_view email_key,
+                                                std::chrono::milliseconds accept_within) {
   const bool rotate = !decision.round_robin_cursor.empty();
   std::vector<std::string> args{"FCALL",
                                 "leadd_assign",
-                                "3",
+                                "4",
                                 keys_.Intake(),
                                 keys_.OwnerByEmail(),
                                 keys_.Cursor(rotate ? decision.round_robin_cursor : "unused"),
+                                keys_.Sla(),
                                 keys_.Prefix(),
                                 std::string(kPipelineGroup),
                                 entry.entry_id,
@@ -138,7 +141,8 @@ awaitable<Result<Assignment>> LeadStore::Assign(const IntakeEntry& entry,
                                 decision.strategy,
                                 rotate ? "1" : "0",
                                 router::ToJson(decision),
-                                std::string(email_key)};
+                                std::string(email_key),
+                                std::to_string(std::max<std::int64_t>(0, accept_within.count()))};
   args.insert(args.end(), decision.candidates.begin(), decision.candidates.end());
   auto reply = co_await redis_.AsyncCommand(std::move(args), use_awaitable);
   if (!reply) co_return reply.error();
@@ -146,6 +150,17 @@ awaitable<Result<Assignment>> LeadStore::Assign(const IntakeEntry& entry,
   if (!rep) co_return rep.error();
   if (reply.value().elements.size() < 2) co_return Transient("redis: unexpected assign reply");
   co_return Assignment{std::move(rep).value(), reply.value().elements[1].integer == 1};
+}
+
+awaitable<Result<SlaSweep>> LeadStore::BounceDue(std::int64_t limit, std::int64_t escalate_after) {
+  Args args{"FCALL", "leadd_bounce_due", "3"};
+  args.insert(args.end(), {keys_.Sla(), keys_.Intake(), keys_.Pool(kDefaultPool)});
+  args.insert(args.end(), {keys_.Prefix(), std::to_string(limit), std::to_string(escalate_after)});
+  auto reply = co_await redis_.AsyncCommand(std::move(args), use_awaitable);
+  if (!reply) co_return reply.error();
+  const auto& counts = reply.value().elements;
+  if (counts.size() != 3) co_return Transient("redis: unexpected bounce_due reply");
+  co_return SlaSweep{counts[0].integer, counts[1].integer, counts[2].integer};
 }
 
 awaitable<Result<void>> LeadStore::Drop(const IntakeEntry& entry) {

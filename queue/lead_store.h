@@ -4,6 +4,8 @@
 #include <utility>  // before Asio: Boost 1.74 + g++ 12 need std::exchange declared first
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +38,13 @@ struct Assignment {
   bool newly_assigned = false;  // false: an earlier delivery of the same entry assigned it
 };
 
+// What one sweep of due SLA deadlines did.
+struct SlaSweep {
+  std::int64_t bounced = 0;    // assigned leads whose deadline passed, now in `public`
+  std::int64_t requeued = 0;   // of those, sent back to the intake stream for routing
+  std::int64_t escalated = 0;  // of those, left in `public` for having bounced too often
+};
+
 // One entry of the intake stream, handed to the pipeline.
 struct IntakeEntry {
   std::string entry_id;
@@ -65,11 +74,19 @@ class LeadStore {
   // The pipeline's side: the consumer group, owner lookups, assignment and parking.
   boost::asio::awaitable<Result<void>> EnsureIntakeGroup();
   boost::asio::awaitable<Result<std::optional<std::string>>> OwnerOfEmail(std::string_view key);
-  boost::asio::awaitable<Result<Assignment>> Assign(const IntakeEntry& entry,
-                                                    const router::Decision& decision,
-                                                    std::string_view email_key);
+  // With `accept_within` > 0 the assignee must accept within it or the lead bounces (see
+  // BounceDue). A lead an SLA bounce re-queued is routed again like a new one.
+  boost::asio::awaitable<Result<Assignment>> Assign(
+      const IntakeEntry& entry, const router::Decision& decision, std::string_view email_key,
+      std::chrono::milliseconds accept_within = std::chrono::milliseconds::zero());
   boost::asio::awaitable<Result<void>> Park(const IntakeEntry& entry,
                                             const router::Decision& decision);
+  // Bounces up to `limit` assigned leads whose response deadline has passed to `public`: one
+  // that has bounced fewer than `escalate_after` times is re-queued for routing (its earlier
+  // assignees excluded), the others stay in the pool, escalated. Atomic: with several daemons
+  // sweeping, each deadline bounces once.
+  boost::asio::awaitable<Result<SlaSweep>> BounceDue(std::int64_t limit,
+                                                     std::int64_t escalate_after);
   // Acknowledges an entry whose lead is gone, so it is not delivered forever.
   boost::asio::awaitable<Result<void>> Drop(const IntakeEntry& entry);
 

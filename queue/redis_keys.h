@@ -22,6 +22,8 @@ class RedisKeys {
     return prefix_ + ":cursor:" + std::string(name);
   }
   std::string Pool(std::string_view name) const { return prefix_ + ":pool:" + std::string(name); }
+  // Assigned leads by the time their response SLA runs out (Redis TIME, ms).
+  std::string Sla() const { return prefix_ + ":sla"; }
 
  private:
   std::string prefix_;

@@ -19,8 +19,8 @@ Router::Router(std::vector<config::Rule> rules, const std::vector<config::Rep>& 
   for (const auto& rep : reps) rep_ids_.push_back(rep.id);
 }
 
-Decision Router::Decide(const Lead& /*lead*/,
-                        const std::optional<dedupe::OwnerMatch>& owner) const {
+Decision Router::Decide(const Lead& /*lead*/, const std::optional<dedupe::OwnerMatch>& owner,
+                        const std::vector<std::string>& excluded) const {
   Decision decision;
   const auto is_rep = [this](const std::string& id) {
     return std::find(rep_ids_.begin(), rep_ids_.end(), id) != rep_ids_.end();
@@ -42,6 +42,12 @@ Decision Router::Decide(const Lead& /*lead*/,
           }
         },
         rule.assign);
+    for (const auto& rep : excluded) {
+      const auto gone = std::remove(result.candidates.begin(), result.candidates.end(), rep);
+      if (gone == result.candidates.end()) continue;
+      result.candidates.erase(gone, result.candidates.end());
+      result.outcome += "; skipped " + rep + ": bounced before";
+    }
     const char* strategy_name =
         std::holds_alternative<config::OwnerStrategy>(rule.assign) ? "owner" : "round_robin";
     decision.trace.push_back({rule.name, strategy_name, result.outcome});

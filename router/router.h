@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "config/settings.h"
@@ -18,7 +19,10 @@ class Router {
 
   // Rules are tried top to bottom; the first whose strategy yields a rep decides. When none
   // does, the decision is unrouted and its trace says why each rule passed.
-  Decision Decide(const Lead& lead, const std::optional<dedupe::OwnerMatch>& owner) const;
+  // Reps in `excluded` gave this lead up before (a bounce or a reject): no strategy offers
+  // them, and a rule left without candidates falls through to the next.
+  Decision Decide(const Lead& lead, const std::optional<dedupe::OwnerMatch>& owner,
+                  const std::vector<std::string>& excluded = {}) const;
 
  private:
   std::vector<config::Rule> rules_;

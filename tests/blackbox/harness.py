@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 import textwrap
 import time
+import unittest
 import urllib.error
 import urllib.request
 
@@ -219,3 +220,25 @@ class Leadd:
         self.stop()
         if os.path.exists(self.log_path):
             os.unlink(self.log_path)
+
+
+class LeaddTestCase(unittest.TestCase):
+    """Each test gets a temp dir and its own redis-server; a leadd the test starts into
+    `self.leadd` is stopped afterwards and must exit 0 (a clean drain)."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="leadd-bb-")
+        self.redis = RedisServer()
+        self.leadd = None
+
+    def tearDown(self):
+        self.redis.thaw()  # a test may leave it frozen; the drain needs it
+        code, log = None, ""
+        if self.leadd:
+            code = self.leadd.stop()
+            log = self.leadd.log()
+            self.leadd.close()
+        self.redis.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        if self.leadd:
+            self.assertEqual(code, 0, log[-3000:])

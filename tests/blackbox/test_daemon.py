@@ -2,32 +2,19 @@
 authentication, quarantine, leadctl, SIGHUP reload and the systemd notify protocol."""
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import unittest
 
-from harness import (ADMIN_TOKEN, INTAKE_TOKEN, LEADCTL_BIN, Leadd, RedisServer, wait_until,
+from harness import (LeaddTestCase, ADMIN_TOKEN, INTAKE_TOKEN, LEADCTL_BIN, Leadd, wait_until,
                      write_config)
 
 
-class DaemonTest(unittest.TestCase):
+class DaemonTest(LeaddTestCase):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="leadd-bb-")
-        self.redis = RedisServer()
+        super().setUp()
         self.config = write_config(self.dir, self.redis.port, round_robin=("alice", "bob"))
-        self.leadd = None
-
-    def tearDown(self):
-        if self.leadd:
-            code = self.leadd.stop()
-            log = self.leadd.log()
-            self.leadd.close()
-            self.assertEqual(code, 0, log[-3000:])
-        self.redis.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
     def start(self, env=None):
         self.leadd = Leadd(self.config, env=env)

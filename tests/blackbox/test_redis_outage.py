@@ -1,31 +1,19 @@
 """Redis killed or frozen: readiness fails, intake answers 503 (never a 2xx without a
 commit), and leadd recovers by itself when Redis is back."""
 
-import shutil
-import tempfile
 import time
 import unittest
 
-from harness import Leadd, RedisServer, wait_until, write_config
+from harness import LeaddTestCase, Leadd, wait_until, write_config
 
 
-class RedisOutageTest(unittest.TestCase):
+class RedisOutageTest(LeaddTestCase):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="leadd-outage-")
-        self.redis = RedisServer()
+        super().setUp()
         config = write_config(self.dir, self.redis.port, request_timeout="500ms")
         self.leadd = Leadd(config)
         self.leadd.wait_ready()
         self.counter = 0
-
-    def tearDown(self):
-        self.redis.thaw()
-        code = self.leadd.stop()
-        log = self.leadd.log()
-        self.leadd.close()
-        self.redis.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-        self.assertEqual(code, 0, log[-3000:])
 
     def post(self):
         self.counter += 1

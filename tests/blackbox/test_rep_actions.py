@@ -3,12 +3,10 @@ admin), the answers for each refusal, claim limits from the pools section, and r
 reloaded with SIGHUP."""
 
 import json
-import shutil
 import signal
-import tempfile
 import unittest
 
-from harness import ADMIN_TOKEN, Leadd, RedisServer, wait_until, write_config
+from harness import LeaddTestCase, ADMIN_TOKEN, Leadd, wait_until, write_config
 
 ALICE = "alice-token-1"
 ALICE_NEW = "alice-token-2"
@@ -16,21 +14,12 @@ BOB = "bob-token-1"
 CAROL = "carol-token-1"
 
 
-class RepActionsTest(unittest.TestCase):
+class RepActionsTest(LeaddTestCase):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="leadd-bb-")
-        self.redis = RedisServer()
+        super().setUp()
         self.write(ALICE)
         self.leadd = Leadd(self.config)
         self.leadd.wait_ready()
-
-    def tearDown(self):
-        code = self.leadd.stop()
-        log = self.leadd.log()
-        self.leadd.close()
-        self.redis.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-        self.assertEqual(code, 0, log[-3000:])
 
     def write(self, alice_token):
         self.config = write_config(

@@ -624,5 +624,189 @@ TEST_F(LeadTransitionsTest, OpenSetsFollowALeadThroughItsLife) {
   EXPECT_EQ(History(id).size(), 11u);  // ingested, assigned, then the nine moves above
 }
 
+// Response SLA deadlines: armed by the router's assignment, swept by leadd_bounce_due.
+class SlaDeadlineTest : public LeadTransitionsTest {
+ protected:
+  std::string AssignedWithSla(const std::string& rep, milliseconds within,
+                              const std::string& id_in = "") {
+    std::string id = id_in.empty() ? NewLead() : id_in;
+    router::Decision decision;
+    decision.rule = "test";
+    decision.strategy = "owner";
+    decision.candidates = {rep};
+    auto assigned = Await(store_->Assign(IntakeEntry{"0-1", id}, decision, "", within));
+    EXPECT_TRUE(assigned) << assigned.error().detail;
+    if (assigned) {
+      EXPECT_EQ(assigned.value().rep, rep);
+    }
+    return id;
+  }
+
+  SlaSweep Sweep(std::int64_t limit = 1000, std::int64_t escalate_after = 2) {
+    auto swept = Await(store_->BounceDue(limit, escalate_after));
+    EXPECT_TRUE(swept) << swept.error().detail;
+    return swept ? swept.value() : SlaSweep{};
+  }
+
+  std::int64_t Count(const std::vector<std::string>& history, const std::string& fragment) {
+    return std::count_if(history.begin(), history.end(), [&](const std::string& entry) {
+      return entry.find(fragment) != std::string::npos;
+    });
+  }
+
+  std::int64_t SlaSize() { return server_->Run({"ZCARD", keys_.Sla()}).value().integer; }
+
+  // Intake entries naming `id`, as the pipeline would read them. Its ingest entry is one of
+  // them: these tests assign with a made-up entry id, so that one is never consumed.
+  std::int64_t IntakeEntriesFor(const std::string& id) {
+    auto reply = server_->Run({"XRANGE", keys_.Intake(), "-", "+"});
+    if (!reply) return -1;
+    std::int64_t found = 0;
+    for (const auto& entry : ParseIntakeEntries(reply.value())) found += entry.lead_id == id;
+    return found;
+  }
+};
+
+TEST_F(SlaDeadlineTest, ADeadlineBouncesExactlyOnce) {
+  const auto due = AssignedWithSla("alice", milliseconds(20));
+  const auto later = AssignedWithSla("alice", milliseconds(600000));
+  EXPECT_FALSE(Field(due, "sla_deadline").empty());
+  EXPECT_EQ(SlaSize(), 2);
+  std::this_thread::sleep_for(milliseconds(60));
+
+  const auto first = Sweep();
+  EXPECT_EQ(first.bounced, 1);
+  EXPECT_EQ(first.requeued, 1);
+  EXPECT_EQ(first.escalated, 0);
+  const auto second = Sweep();
+  EXPECT_EQ(second.bounced, 0);
+
+  EXPECT_EQ(Field(due, "state"), "pooled");
+  EXPECT_EQ(Field(due, "bounces"), "1");
+  EXPECT_EQ(Field(due, "requeued"), "1");
+  EXPECT_TRUE(InPool("public", due));
+  EXPECT_EQ(Members(ExcludedKey(keys_, due)), std::set<std::string>{"alice"});
+  EXPECT_TRUE(Open("alice").count(due) == 0);
+  EXPECT_EQ(IntakeEntriesFor(due), 2);  // ingested, re-queued
+  EXPECT_EQ(Count(History(due), R"("event":"bounced")"), 1);
+  ExpectLastEntry(due, {R"("event":"bounced")", R"("reason":"sla")", R"("requeued":1)"});
+
+  EXPECT_EQ(Field(later, "state"), "assigned");
+  EXPECT_EQ(SlaSize(), 1);
+}
+
+TEST_F(SlaDeadlineTest, NoSlaArmsNoDeadline) {
+  const auto id = AssignedWithSla("alice", milliseconds(0));
+  EXPECT_EQ(Field(id, "sla_deadline"), "");
+  EXPECT_EQ(SlaSize(), 0);
+}
+
+TEST_F(SlaDeadlineTest, ALeadAcceptedBeforeItsDeadlineNeverBounces) {
+  const auto id = AssignedWithSla("alice", milliseconds(50));
+  ASSERT_TRUE(Await(transitions_->Accept(id, "alice", "1")));
+  EXPECT_EQ(SlaSize(), 0);
+  std::this_thread::sleep_for(milliseconds(80));
+  EXPECT_EQ(Sweep().bounced, 0);
+  EXPECT_EQ(Field(id, "state"), "accepted");
+  EXPECT_EQ(Count(History(id), R"("event":"bounced")"), 0);
+}
+
+TEST_F(SlaDeadlineTest, LeavingAssignedDisarmsTheDeadline) {
+  const auto rejected = AssignedWithSla("alice", milliseconds(600000));
+  ASSERT_TRUE(Await(transitions_->Reject(rejected, "alice", "1", "not mine")));
+  const auto reassigned = AssignedWithSla("alice", milliseconds(600000));
+  ASSERT_TRUE(Await(transitions_->Reassign(reassigned, "bob", "admin", "cover")));
+  const auto bounced = AssignedWithSla("alice", milliseconds(600000));
+  ASSERT_TRUE(Await(transitions_->Bounce(bounced, "1", "manual")));
+  EXPECT_EQ(SlaSize(), 0);
+}
+
+TEST_F(SlaDeadlineTest, AStaleDeadlineEntryDoesNotBounceTheLead) {
+  const auto id = AssignedWithSla("alice", milliseconds(600000));
+  // An entry whose score is not the lead's current deadline, as an earlier arming leaves.
+  ASSERT_TRUE(server_->Run({"ZADD", keys_.Sla(), "1", id}));
+  EXPECT_EQ(Sweep().bounced, 0);
+  EXPECT_EQ(Field(id, "state"), "assigned");
+  EXPECT_EQ(SlaSize(), 0);
+}
+
+TEST_F(SlaDeadlineTest, ConcurrentSweepsBounceEachLeadOnce) {
+  constexpr int kLeads = 120;
+  std::vector<std::string> leads;
+  for (int i = 0; i < kLeads; ++i) leads.push_back(AssignedWithSla("alice", milliseconds(1)));
+  std::this_thread::sleep_for(milliseconds(30));
+
+  std::vector<std::unique_ptr<RedisClient>> clients;
+  std::vector<std::unique_ptr<LeadStore>> stores;
+  for (int c = 0; c < 2; ++c) {
+    clients.push_back(MakeClient("sweeper" + std::to_string(c)));
+    ASSERT_TRUE(StartAndWaitReady(*clients.back()));
+    stores.push_back(std::make_unique<LeadStore>(*clients.back(), keys_));
+  }
+  std::int64_t bounced[2] = {0, 0};
+  int finished = 0;
+  for (int c = 0; c < 2; ++c) {
+    boost::asio::co_spawn(
+        io_,
+        [](LeadStore& store, std::int64_t& total, int& done) -> awaitable<void> {
+          // Small batches, so the two sweepers interleave.
+          for (;;) {
+            auto swept = co_await store.BounceDue(7, 2);
+            if (!swept) break;
+            total += swept.value().bounced;
+            if (swept.value().bounced == 0) break;
+          }
+          ++done;
+        }(*stores[c], bounced[c], finished),
+        [](const std::exception_ptr& error) { EXPECT_FALSE(error); });
+  }
+  ASSERT_TRUE(RunUntil([&] { return finished == 2; }, milliseconds(30000)));
+  EXPECT_EQ(bounced[0] + bounced[1], kLeads);
+  for (const auto& id : leads) {
+    EXPECT_EQ(Field(id, "state"), "pooled") << id;
+    EXPECT_EQ(Count(History(id), R"("event":"bounced")"), 1) << id;
+    EXPECT_EQ(IntakeEntriesFor(id), 2) << id;  // ingested, re-queued once
+  }
+  EXPECT_EQ(SlaSize(), 0);
+}
+
+TEST_F(SlaDeadlineTest, EscalatesAfterTheConfiguredBounces) {
+  const auto id = AssignedWithSla("alice", milliseconds(1));
+  std::this_thread::sleep_for(milliseconds(20));
+  const auto first = Sweep(1000, 2);
+  EXPECT_EQ(first.requeued, 1);
+  EXPECT_EQ(first.escalated, 0);
+
+  // Routed again: the re-queued pooled lead is assigned like a new one, with a new token.
+  AssignedWithSla("bob", milliseconds(1), id);
+  EXPECT_EQ(Field(id, "state"), "assigned");
+  EXPECT_EQ(Field(id, "assignment_id"), "2");
+  EXPECT_EQ(Field(id, "requeued"), "");
+  EXPECT_FALSE(InPool("public", id));
+  std::this_thread::sleep_for(milliseconds(20));
+  const auto second = Sweep(1000, 2);
+  EXPECT_EQ(second.bounced, 1);
+  EXPECT_EQ(second.requeued, 0);
+  EXPECT_EQ(second.escalated, 1);
+
+  EXPECT_EQ(Field(id, "state"), "pooled");
+  EXPECT_EQ(Field(id, "escalated"), "1");
+  EXPECT_EQ(Field(id, "bounces"), "2");
+  EXPECT_TRUE(InPool("public", id));
+  EXPECT_EQ(Members(ExcludedKey(keys_, id)), (std::set<std::string>{"alice", "bob"}));
+  EXPECT_EQ(IntakeEntriesFor(id), 2);  // ingested; only the first bounce re-queued it
+  ExpectLastEntry(id, {R"("event":"bounced")", R"("escalated":1)", R"("rep":"bob")"});
+
+  // An escalated lead is not routed again, even if an intake entry for it turns up.
+  router::Decision decision;
+  decision.rule = "test";
+  decision.strategy = "owner";
+  decision.candidates = {"carol"};
+  auto again = Await(store_->Assign(IntakeEntry{"0-1", id}, decision, "", milliseconds(1)));
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again.value().newly_assigned);
+  EXPECT_EQ(Field(id, "state"), "pooled");
+}
+
 }  // namespace
 }  // namespace leadd::queue

@@ -209,7 +209,7 @@ TEST_F(LoadConfigTest, UnknownKeyWithoutNearMatchListsTheKnownKeys) {
       Problems(WithTail("version: 1\ncolour: blue\n")),
       ElementsAre(
           "leadd.yaml:2:1: unknown key 'colour'; expected one of version, "
-          "state_dir, instance_name, shutdown_grace, log, redis, http, reps, rules, pools"));
+          "state_dir, instance_name, shutdown_grace, log, redis, http, reps, rules, pools, sla"));
 }
 
 TEST_F(LoadConfigTest, MissingRequiredKeysAreReportedAtTheParentMapping) {
@@ -568,6 +568,44 @@ TEST_F(LoadConfigTest, PoolsAreChecked) {
           "leadd.yaml:7:12: pools.nurture: expected a mapping, got '7'"));
   EXPECT_THAT(Problems(WithTail("version: 1\npools: [public]\n")),
               ElementsAre("leadd.yaml:2:8: pools: expected a mapping of pool names, got a list"));
+}
+
+TEST_F(LoadConfigTest, SlaIsOffByDefault) {
+  const auto outcome = Load(WithTail("version: 1\n"));
+  ASSERT_THAT(Formatted(outcome), IsEmpty());
+  EXPECT_EQ(outcome.settings->sla.accept_within, std::nullopt);
+  EXPECT_EQ(outcome.settings->sla.escalate_after_bounces, 2u);
+}
+
+TEST_F(LoadConfigTest, SlaIsRead) {
+  const auto outcome =
+      Load(WithTail("version: 1\nsla: {accept_within: 30m, escalate_after_bounces: 3}\n"));
+  ASSERT_THAT(Formatted(outcome), IsEmpty());
+  EXPECT_EQ(outcome.settings->sla.accept_within, std::chrono::minutes(30));
+  EXPECT_EQ(outcome.settings->sla.escalate_after_bounces, 3u);
+
+  const auto only_within = Load(WithTail("version: 1\nsla: {accept_within: 1s}\n"));
+  ASSERT_THAT(Formatted(only_within), IsEmpty());
+  EXPECT_EQ(only_within.settings->sla.accept_within, std::chrono::seconds(1));
+  EXPECT_EQ(only_within.settings->sla.escalate_after_bounces, 2u);
+}
+
+TEST_F(LoadConfigTest, SlaIsChecked) {
+  EXPECT_THAT(
+      Problems(WithTail("version: 1\n"
+                        "sla: {accept_within: soon, escalate_after_bounces: -1, acept: 1}\n")),
+      ElementsAre("leadd.yaml:2:22: sla.accept_within: expected a duration such as 500ms, 30s, "
+                  "5m, 2h, 7d or 1h30m, got 'soon'",
+                  "leadd.yaml:2:52: sla.escalate_after_bounces: expected a whole number, got '-1'",
+                  "leadd.yaml:2:56: sla: unknown key 'acept'; expected one of accept_within, "
+                  "escalate_after_bounces"));
+  EXPECT_THAT(
+      Problems(WithTail("version: 1\nsla: {accept_within: 0s, escalate_after_bounces: 0}\n")),
+      ElementsAre("leadd.yaml:2:22: sla.accept_within: must be longer than 0s; leave "
+                  "accept_within out for no SLA",
+                  "leadd.yaml:2:50: sla.escalate_after_bounces: must be at least 1"));
+  EXPECT_THAT(Problems(WithTail("version: 1\nsla: 30m\n")),
+              ElementsAre("leadd.yaml:2:6: sla: expected a mapping, got '30m'"));
 }
 
 TEST_F(LoadConfigTest, RepTokensAreChecked) {

@@ -59,6 +59,37 @@ TEST(RouterTest, NoRuleYieldingLeavesTheLeadUnroutedWithATrace) {
   ASSERT_EQ(decision.trace.size(), 1u);
 }
 
+TEST(RouterTest, ExcludedRepsAreSkippedWithAReason) {
+  const Router router(OwnerThenRotation(), Reps());
+  const auto decision = router.Decide(Lead{}, std::nullopt, {"alice"});
+  EXPECT_EQ(decision.rule, "everyone");
+  EXPECT_THAT(decision.candidates, ElementsAre("bob"));
+  EXPECT_EQ(decision.round_robin_cursor, "rr:everyone");
+  ASSERT_EQ(decision.trace.size(), 2u);
+  EXPECT_EQ(decision.trace[1].outcome, "round robin over 2 reps; skipped alice: bounced before");
+}
+
+TEST(RouterTest, ARuleLeftWithoutCandidatesFallsThrough) {
+  const Router router(OwnerThenRotation(), Reps());
+  const auto decision =
+      router.Decide(Lead{}, dedupe::OwnerMatch{"bob", "email", "exact email match"}, {"bob"});
+  EXPECT_EQ(decision.rule, "everyone");
+  EXPECT_THAT(decision.candidates, ElementsAre("alice"));
+  ASSERT_EQ(decision.trace.size(), 2u);
+  EXPECT_EQ(decision.trace[0].outcome,
+            "owner 'bob' by exact email match; skipped bob: bounced before");
+  EXPECT_EQ(decision.trace[1].outcome, "round robin over 2 reps; skipped bob: bounced before");
+}
+
+TEST(RouterTest, EveryRepExcludedLeavesTheLeadUnrouted) {
+  const Router router(OwnerThenRotation(), Reps());
+  const auto decision = router.Decide(Lead{}, std::nullopt, {"bob", "alice", "zed"});
+  EXPECT_FALSE(decision.Routed());
+  ASSERT_EQ(decision.trace.size(), 2u);
+  EXPECT_EQ(decision.trace[1].outcome,
+            "round robin over 2 reps; skipped bob: bounced before; skipped alice: bounced before");
+}
+
 TEST(RouterTest, DecisionSerialisesForStorage) {
   const Router router(OwnerThenRotation(), Reps());
   EXPECT_EQ(
