@@ -198,6 +198,20 @@ local function expect_holder(key, id, rep)
   return nil
 end
 
+-- A move on an assignment: the lead is in one of `allowed`, `assignment` is current, and,
+-- when `rep` is given, the rep holds it. Returns the state, or nil and the refusal.
+local function expect_move(key, id, allowed, assignment, rep)
+  local state, refused = expect_state(key, id, allowed)
+  if not state then
+    return nil, refused
+  end
+  refused = expect_assignment(key, assignment) or (rep and expect_holder(key, id, rep))
+  if refused then
+    return nil, refused
+  end
+  return state
+end
+
 -- The holder gives the lead up to a pool: routing skips them for it from now on, and the time
 -- is kept so that they cannot claim it straight back (the claim cooldown).
 local function return_to_pool(key, id, holder, holder_open, pool_zset, excluded, pool, now)
@@ -214,12 +228,8 @@ end
 local function accept(keys, args)
   local prefix, id, rep, assignment = args[1], args[2], args[3], args[4]
   local key = lead_key(prefix, id)
-  local state, refused = expect_state(key, id, {'assigned'})
+  local state, refused = expect_move(key, id, {'assigned'}, assignment, rep)
   if not state then
-    return refused
-  end
-  refused = expect_assignment(key, assignment) or expect_holder(key, id, rep)
-  if refused then
     return refused
   end
   local now = now_ms()
@@ -239,12 +249,8 @@ local function reject(keys, args)
     return redis.error_reply('ERR reject needs a reason')
   end
   local key = lead_key(prefix, id)
-  local state, refused = expect_state(key, id, {'assigned', 'accepted'})
+  local state, refused = expect_move(key, id, {'assigned', 'accepted'}, assignment, rep)
   if not state then
-    return refused
-  end
-  refused = expect_assignment(key, assignment) or expect_holder(key, id, rep)
-  if refused then
     return refused
   end
   return_to_pool(key, id, rep, keys[3], keys[1], keys[2], pool, now_ms())
@@ -282,12 +288,8 @@ local function bounce(keys, args)
     return redis.error_reply('ERR bounce needs a pool')
   end
   local key = lead_key(prefix, id)
-  local state, refused = expect_state(key, id, {'assigned'})
+  local state, refused = expect_move(key, id, {'assigned'}, assignment, nil)
   if not state then
-    return refused
-  end
-  refused = expect_assignment(key, assignment)
-  if refused then
     return refused
   end
   return bounce_assigned(prefix, id, key, assignment, reason, keys[1], keys[2], pool, nil)
