@@ -2,6 +2,8 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
+
 #include "core/json_writer.h"
 
 namespace leadd::api {
@@ -54,6 +56,16 @@ http::status StatusOf(const Error& error) {
       return http::status::service_unavailable;
   }
   return http::status::internal_server_error;
+}
+
+std::string_view RefusalSentence(const Error& error) {
+  std::string_view text = error.detail;
+  const auto space = text.find(' ');
+  if (space == std::string_view::npos) return text;
+  const auto code = text.substr(0, space);
+  const bool is_code = std::all_of(code.begin(), code.end(),
+                                   [](char c) { return (c >= 'A' && c <= 'Z') || c == '_'; });
+  return is_code ? text.substr(space + 1) : text;
 }
 
 std::string_view BearerOf(const Request& request) {

@@ -26,6 +26,9 @@ Response Unavailable(const Request& request, std::string_view why);
 // A 405 naming the method to use, or nullopt when the request uses it.
 std::optional<Response> OnlyMethod(const Request& request, boost::beast::http::verb allowed);
 boost::beast::http::status StatusOf(const Error& error);
+// A Function's refusal without its leading code word ("CONFLICT lead L-1 is won, not ..."):
+// the sentence to show a client.
+std::string_view RefusalSentence(const Error& error);
 
 // The token after "Bearer " in the Authorization header; empty when there is none.
 std::string_view BearerOf(const Request& request);

@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "api/http_answers.h"
+#include "api/reminder_api.h"
+#include "api/rep_admin.h"
 #include "connectors/web_form/lead_json.h"
 #include "core/json_writer.h"
 
@@ -37,6 +39,9 @@ awaitable<Response> LeadApi::Handle(Request request) {
   if (path.starts_with(kLeadsPrefix) && path.size() > kLeadsPrefix.size()) {
     const std::string_view rest = path.substr(kLeadsPrefix.size());
     if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+      if (rest.substr(slash + 1) == "reminders" && reminder_api_ != nullptr) {
+        co_return co_await reminder_api_->HandleLead(request, rest.substr(0, slash));
+      }
       if (rep_actions_ == nullptr) {
         co_return ErrorJson(request, http::status::not_found, "no such route");
       }
@@ -45,6 +50,18 @@ awaitable<Response> LeadApi::Handle(Request request) {
     }
     if (auto refused = OnlyMethod(request, http::verb::get)) co_return *std::move(refused);
     co_return co_await GetLead(request, path.substr(kLeadsPrefix.size()));
+  }
+  if (constexpr std::string_view kReps = "/v1/reps/";
+      path.starts_with(kReps) && rep_admin_ != nullptr) {
+    co_return co_await rep_admin_->Handle(request, path.substr(kReps.size()));
+  }
+  if (constexpr std::string_view kReminders = "/v1/reminders/";
+      path.starts_with(kReminders) && reminder_api_ != nullptr) {
+    co_return co_await reminder_api_->HandleReminder(request, path.substr(kReminders.size()));
+  }
+  if (constexpr std::string_view kLinks = "/v1/links/";
+      path.starts_with(kLinks) && link_actions_ != nullptr) {
+    co_return co_await link_actions_->Handle(request, path.substr(kLinks.size()));
   }
   co_return ErrorJson(request, http::status::not_found, "no such route");
 }
@@ -98,7 +115,7 @@ awaitable<Response> LeadApi::PostLead(const Request& request) {
 awaitable<Response> LeadApi::GetLead(const Request& request, std::string_view id) {
   if (!HasBearer(request, settings_.admin_token)) co_return Unauthorized(request);
   if (!IsLeadId(id)) co_return ErrorJson(request, http::status::not_found, "no such lead");
-  auto stored = co_await deps_.store.Get(id);
+  auto stored = co_await deps_.store.GetWithHistory(id);
   if (!stored) co_return ErrorJson(request, StatusOf(stored.error()), stored.error().detail);
   JsonWriter json;
   json.BeginObject().Key("lead").BeginObject();

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/http_server.h"
+#include "api/link_actions.h"
 #include "api/rep_actions.h"
 #include "config/settings.h"
 #include "core/clock.h"
@@ -13,12 +14,19 @@
 
 namespace leadd::api {
 
+class RepAdmin;
+class ReminderApi;
+
 // Routes:
 //   POST /v1/leads        intake token; 202 {"id"} when committed, 200 {"id","duplicate":true}
 //                         for a source key seen before, 400 (quarantined) for bad input,
 //                         503 when Redis cannot commit it (never a 2xx without a commit)
 //   GET  /v1/leads/{id}   admin token; the lead, its decision and history
 //   POST /v1/leads/{id}/{action}   a rep's or the admin's move of the lead (see RepActions)
+//   GET|POST /v1/links/{token}     a rep's signed accept/reject link (see LinkActions)
+//   GET|POST /v1/leads/{id}/reminders, DELETE /v1/reminders/{id}   (see ReminderApi)
+//   GET /v1/reps/{rep}, POST|DELETE /v1/reps/{rep}/away, POST /v1/reps/{rep}/offboard
+//                                  (see RepAdmin)
 //   GET  /healthz         the process answers
 //   GET  /readyz          Redis answers, config loaded, not draining
 class LeadApi final : public RequestHandler {
@@ -39,6 +47,12 @@ class LeadApi final : public RequestHandler {
   void SetDraining() { draining_ = true; }
   // Serves /v1/leads/{id}/{action}; without it those paths answer 404. Must outlive this.
   void SetRepActions(RepActions* actions) { rep_actions_ = actions; }
+  // Serves /v1/links/{token}; without it those paths answer 404. Must outlive this.
+  void SetLinkActions(LinkActions* actions) { link_actions_ = actions; }
+  // Serves /v1/reps/...; without it those paths answer 404. Must outlive this.
+  void SetRepAdmin(RepAdmin* admin) { rep_admin_ = admin; }
+  // Serves /v1/leads/{id}/reminders and /v1/reminders/{id}. Must outlive this.
+  void SetReminderApi(ReminderApi* reminders) { reminder_api_ = reminders; }
 
  private:
   boost::asio::awaitable<Response> PostLead(const Request& request);
@@ -49,6 +63,9 @@ class LeadApi final : public RequestHandler {
   config::HttpSettings settings_;
   bool draining_ = false;
   RepActions* rep_actions_ = nullptr;
+  LinkActions* link_actions_ = nullptr;
+  RepAdmin* rep_admin_ = nullptr;
+  ReminderApi* reminder_api_ = nullptr;
 };
 
 }  // namespace leadd::api

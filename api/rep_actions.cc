@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/beast/http/status.hpp>
+#include <charconv>
 
 #include "api/http_answers.h"
 #include "core/json_writer.h"
@@ -25,13 +26,15 @@ struct ActionSpec {
   std::array<std::string_view, 3> fields{};  // the body's allowed keys; empty slots unused
 };
 
-constexpr std::array<ActionSpec, 7> kActions = {{
+constexpr std::array<ActionSpec, 9> kActions = {{
     {"accept", false, {"assignment_id"}},
     {"reject", false, {"assignment_id", "reason", "pool"}},
     {"activity", false, {}},
     {"stage", false, {"stage"}},
     {"close", false, {"outcome", "reason"}},
     {"claim", false, {"pool"}},
+    {"lock", false, {}},
+    {"unlock", false, {}},
     {"assign", true, {"rep", "reason"}},
 }};
 
@@ -55,15 +58,12 @@ std::string Field(const connectors::JsonFields& fields, std::string_view key) {
   return found == fields.end() ? std::string() : found->second;
 }
 
-// The Function's sentence without its leading code word ("CONFLICT lead L-1 is won, not ...").
-std::string_view Sentence(const Error& error) {
-  std::string_view text = error.detail;
-  const auto space = text.find(' ');
-  if (space == std::string_view::npos) return text;
-  const auto code = text.substr(0, space);
-  const bool is_code = std::all_of(code.begin(), code.end(),
-                                   [](char c) { return (c >= 'A' && c <= 'Z') || c == '_'; });
-  return is_code ? text.substr(space + 1) : text;
+// A time the Functions stored (epoch ms); the epoch when absent, which plans timers as overdue.
+WallTime StoredTime(const queue::StoredLead& lead, std::string_view name) {
+  const auto text = lead.Field(name);
+  std::int64_t millis = 0;
+  std::from_chars(text.data(), text.data() + text.size(), millis);
+  return WallTime{std::chrono::milliseconds(millis)};
 }
 
 Response Answer(const Request& request, std::string_view lead_id, std::string_view state,
@@ -91,6 +91,9 @@ void RepActions::UpdateSettings(const config::DaemonSettings& settings) {
     if (rep.token) rep_tokens_.emplace_back(rep.id, *rep.token);
   }
   pools_ = {settings.pools.begin(), settings.pools.end()};
+  lock_cap_ = settings.inactivity.lock_cap;
+  stages_.clear();
+  for (const config::StageSettings& stage : settings.stages) stages_.push_back(stage.name);
 }
 
 std::optional<RepActions::Caller> RepActions::Authenticate(const Request& request) const {
@@ -132,18 +135,12 @@ awaitable<Response> RepActions::Handle(const Request& request, std::string_view 
   co_return co_await RunRepAction(request, lead_id, spec->name, caller->rep, fields.value());
 }
 
-awaitable<std::optional<Response>> RepActions::CheckHolder(const Request& request,
-                                                           std::string_view lead_id,
-                                                           const std::string& rep) {
+awaitable<std::variant<queue::StoredLead, Response>> RepActions::ReadLead(const Request& request,
+                                                                          std::string_view lead_id,
+                                                                          std::string_view who) {
   auto stored = co_await deps_.store.Get(lead_id);
-  if (!stored) co_return Refused(request, lead_id, "read", rep, stored.error());
-  for (const auto& [name, value] : stored.value().fields) {
-    if (name == "assignee" && !value.empty() && value != rep) {
-      co_return ErrorJson(request, http::status::forbidden,
-                          "lead " + std::string(lead_id) + " is held by another rep");
-    }
-  }
-  co_return std::nullopt;
+  if (!stored) co_return Refused(request, lead_id, "read", who, stored.error());
+  co_return std::move(stored).value();
 }
 
 awaitable<Response> RepActions::RunRepAction(const Request& request, std::string_view lead_id,
@@ -169,6 +166,16 @@ awaitable<Response> RepActions::RunRepAction(const Request& request, std::string
   if (action == "stage" && Field(fields, "stage").empty()) {
     co_return ErrorJson(request, http::status::bad_request, "stage is required");
   }
+  if (action == "stage" && !Field(fields, "stage").empty() &&
+      std::find(stages_.begin(), stages_.end(), Field(fields, "stage")) == stages_.end()) {
+    // A departure picks the hand-over task by the stage: a name outside the list would hide
+    // how far the sale has come.
+    std::string allowed;
+    for (const auto& name : stages_) allowed += (allowed.empty() ? "" : ", ") + name;
+    co_return ErrorJson(
+        request, http::status::bad_request,
+        "unknown stage '" + Field(fields, "stage").substr(0, 64) + "'; the stages are " + allowed);
+  }
   if (action == "close") {
     const std::string written = Field(fields, "outcome");
     if (written == "won") {
@@ -180,25 +187,43 @@ awaitable<Response> RepActions::RunRepAction(const Request& request, std::string
     }
   }
 
-  if (auto refused = co_await CheckHolder(request, lead_id, rep)) co_return *std::move(refused);
+  auto read = co_await ReadLead(request, lead_id, rep);
+  if (auto* answer = std::get_if<Response>(&read)) co_return std::move(*answer);
+  const auto& lead = std::get<queue::StoredLead>(read);
+  const auto planner = deps_.current_planner();
+  const WallTime now = deps_.clock.WallNow();
 
   auto& transitions = deps_.transitions;
   Result<void> moved = Ok();
   std::string_view state = "accepted";
   if (action == "accept") {
-    moved = co_await transitions.Accept(lead_id, rep, assignment_id);
+    moved = co_await transitions.Accept(lead_id, rep, assignment_id,
+                                        planner->FollowUp(now, now).Encode());
     if (moved) deps_.log->info("lead.accepted lead={} rep={}", lead_id, rep);
   } else if (action == "reject") {
     moved = co_await transitions.Reject(lead_id, rep, assignment_id, reason, pool);
     state = "pooled";
     if (moved) deps_.log->info("lead.rejected lead={} rep={} pool={}", lead_id, rep, pool);
   } else if (action == "activity") {
-    moved = co_await transitions.RecordActivity(lead_id, rep);
+    moved = co_await transitions.RecordActivity(lead_id, rep, planner->Idle(now).Encode());
     if (moved) deps_.log->info("lead.activity lead={} rep={}", lead_id, rep);
   } else if (action == "stage") {
     const std::string stage = Field(fields, "stage");
-    moved = co_await transitions.SetStage(lead_id, rep, stage);
+    moved = co_await transitions.SetStage(lead_id, rep, stage, planner->Idle(now).Encode());
     if (moved) deps_.log->info("lead.stage lead={} rep={}", lead_id, rep);
+  } else if (action == "lock" || action == "unlock") {
+    const bool locking = action == "lock";
+    Result<bool> changed = false;
+    if (locking) {
+      changed = co_await transitions.Lock(lead_id, rep, lock_cap_);
+    } else {
+      // The inactivity clock resumes where it stood: from the last follow-up and the accept.
+      const auto plan =
+          planner->FollowUp(StoredTime(lead, "last_activity_at"), StoredTime(lead, "accepted_at"));
+      changed = co_await transitions.Unlock(lead_id, rep, plan.Encode());
+    }
+    if (!changed) co_return Refused(request, lead_id, action, rep, changed.error());
+    if (changed.value()) deps_.log->info("lead.{}ed lead={} rep={}", action, lead_id, rep);
   } else {
     moved = co_await transitions.Close(lead_id, rep, *outcome, reason);
     state = *outcome == queue::Outcome::kWon ? "won" : "lost";
@@ -218,7 +243,10 @@ awaitable<Response> RepActions::Claim(const Request& request, std::string_view l
   }
   const queue::ClaimLimits limits{settings->second.claim_per_day, settings->second.max_held,
                                   settings->second.cooldown};
-  auto claimed = co_await deps_.transitions.Claim(lead_id, rep, pool, limits);
+  auto read = co_await ReadLead(request, lead_id, rep);
+  if (auto* answer = std::get_if<Response>(&read)) co_return std::move(*answer);
+  const auto timers = AssignmentTimers(std::get<queue::StoredLead>(read), rep);
+  auto claimed = co_await deps_.transitions.Claim(lead_id, rep, pool, limits, timers);
   if (!claimed) co_return Refused(request, lead_id, "claim", rep, claimed.error());
   deps_.log->info("lead.claimed lead={} rep={} pool={} assignment={}", lead_id, rep, pool,
                   claimed.value());
@@ -237,11 +265,22 @@ awaitable<Response> RepActions::Assign(const Request& request, std::string_view 
   if (reason.empty()) {
     co_return ErrorJson(request, http::status::bad_request, "reason is required");
   }
-  auto assigned = co_await deps_.transitions.Reassign(lead_id, rep, "admin", reason);
+  auto read = co_await ReadLead(request, lead_id, "admin");
+  if (auto* answer = std::get_if<Response>(&read)) co_return std::move(*answer);
+  const auto timers = AssignmentTimers(std::get<queue::StoredLead>(read), rep);
+  auto assigned = co_await deps_.transitions.Reassign(lead_id, rep, "admin", reason, timers);
   if (!assigned) co_return Refused(request, lead_id, "assign", "admin", assigned.error());
   deps_.log->info("lead.assigned lead={} rep={} by=admin assignment={}", lead_id, rep,
                   assigned.value());
   co_return Answer(request, lead_id, "assigned", assigned.value());
+}
+
+queue::AssignmentTimers RepActions::AssignmentTimers(const queue::StoredLead& lead,
+                                                     std::string_view rep) const {
+  const auto planner = deps_.current_planner();
+  const auto grade = lead.Field("grade");
+  return {planner->Assignment(grade, rep, deps_.clock.WallNow()).Encode(),
+          planner->ForGrade(grade).escalate_after_bounces};
 }
 
 Response RepActions::Refused(const Request& request, std::string_view lead_id,
@@ -255,7 +294,7 @@ Response RepActions::Refused(const Request& request, std::string_view lead_id,
       return Unavailable(request, "storage unavailable, retry later");
     case Errc::kConflict:
       // Checked before the move too, but the holder can change in between.
-      if (Sentence(error).find(" is held by ") != std::string_view::npos) {
+      if (RefusalSentence(error).find(" is held by ") != std::string_view::npos) {
         return ErrorJson(request, http::status::forbidden,
                          "lead " + std::string(lead_id) + " is held by another rep");
       }
@@ -265,7 +304,7 @@ Response RepActions::Refused(const Request& request, std::string_view lead_id,
     case Errc::kRejected:
       break;
   }
-  return ErrorJson(request, StatusOf(error), Sentence(error));
+  return ErrorJson(request, StatusOf(error), RefusalSentence(error));
 }
 
 }  // namespace leadd::api

@@ -27,6 +27,11 @@ AdminClient::AdminClient(const std::string& base, std::string token) : token_(st
 }
 
 Result<HttpAnswer> AdminClient::Get(std::string_view target) const {
+  return Send("GET", target, {});
+}
+
+Result<HttpAnswer> AdminClient::Send(std::string_view method, std::string_view target,
+                                     std::string_view body) const {
   asio::io_context io;
   beast::tcp_stream stream(io);
   boost::system::error_code ec;
@@ -38,7 +43,14 @@ Result<HttpAnswer> AdminClient::Get(std::string_view target) const {
   stream.connect(endpoints, ec);
   if (ec) return Unavailable("cannot reach leadd at " + where + ": " + ec.message());
 
-  http::request<http::empty_body> request{http::verb::get, std::string(target), 11};
+  http::request<http::string_body> request{
+      http::string_to_verb(beast::string_view(method.data(), method.size())), std::string(target),
+      11};
+  if (!body.empty()) {
+    request.set(http::field::content_type, "application/json");
+    request.body() = std::string(body);
+  }
+  request.prepare_payload();
   request.set(http::field::host, host_);
   request.set(http::field::authorization, "Bearer " + token_);
   request.set(http::field::user_agent, "leadctl");

@@ -20,6 +20,9 @@ class AdminClient {
 
   // kUnavailable when the daemon cannot be reached (with the address in the message).
   Result<HttpAnswer> Get(std::string_view target) const;
+  // `method` is "POST", "DELETE", ...; a non-empty `body` is sent as application/json.
+  Result<HttpAnswer> Send(std::string_view method, std::string_view target,
+                          std::string_view body) const;
 
  private:
   std::string host_;

@@ -7,6 +7,8 @@
 
 #include "cli/admin_client.h"
 #include "cli/lead_report.h"
+#include "cli/reminder_commands.h"
+#include "cli/rep_commands.h"
 #include "config/load_config.h"
 
 namespace {
@@ -16,6 +18,17 @@ using namespace leadd;
 constexpr const char* kUsage = R"(usage: leadctl [--config FILE] COMMAND
 
   leads show LEAD_ID [--json]   the lead, its routing decision and history
+  rep show REP [--json]         a rep's absence, open leads and customers
+  rep away REP --from DATE --to DATE --delegate REP2
+                                REP2 acts for REP meanwhile (dates or RFC 3339 times)
+  rep back REP                  ends REP's absence now
+  rep offboard REP (--to REP2 | --route)
+                                REP leaves: leads and customers go to REP2 (or open leads
+                                back to routing); safe to run again
+  reminders add LEAD --kind reorder|cadence [--product P] [--every 30d] --ahead 3d
+                --first DATE    a recurring reminder to the lead's holder
+  reminders list LEAD [--json]
+  reminders remove REMINDER_ID
 
   --config FILE   leadd's config, for the address and admin token
                   (default: $LEADD_CONFIG, else /etc/leadd/leadd.yaml)
@@ -45,9 +58,10 @@ int main(int argc, char** argv) {
     config_path = args[1];
     args.erase(args.begin(), args.begin() + 2);
   }
-  const bool as_json = !args.empty() && args.back() == "--json";
+  const bool people = !args.empty() && (args[0] == "rep" || args[0] == "reminders");
+  const bool as_json = !people && !args.empty() && args.back() == "--json";
   if (as_json) args.pop_back();
-  if (args.size() != 3 || args[0] != "leads" || args[1] != "show") {
+  if (!people && (args.size() != 3 || args[0] != "leads" || args[1] != "show")) {
     std::cerr << kUsage;
     return kExitUsage;
   }
@@ -65,6 +79,11 @@ int main(int argc, char** argv) {
   }
   const auto& http = outcome.settings->http;
   const cli::AdminClient client(BaseUrl(http.listen), http.admin_token);
+  if (people) {
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    return args[0] == "rep" ? cli::RunRepCommand(client, rest, std::cout, std::cerr)
+                            : cli::RunReminderCommand(client, rest, std::cout, std::cerr);
+  }
   auto answer = client.Get("/v1/leads/" + args[2]);
   if (!answer) {
     std::cerr << "leadctl: " << answer.error().detail << "\n";

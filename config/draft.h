@@ -13,7 +13,7 @@
 
 namespace leadd::config {
 
-enum class SecretSlot { kRedisPassword, kIntakeToken, kAdminToken, kRepToken };
+enum class SecretSlot { kRedisPassword, kIntakeToken, kAdminToken, kRepToken, kLinkSecret };
 
 // A *_file or *_credential key; the meaning pass reads it into its slot.
 struct SecretSource {
@@ -51,6 +51,12 @@ struct Draft {
   std::vector<DraftRule> rules;  // parallel to settings.rules
   // False when some rep's id or teams could not be read: "unknown rep" would then be a guess.
   bool reps_complete = true;
+  // The same for checks against other sections: an unreadable pool or grade name, or an
+  // unreadable sla.accept_within or sla.remind_before, turns the check it feeds off. (A grade
+  // with an unreadable timer has no entry in `positions`, which turns its own check off.)
+  bool pools_complete = true;
+  bool grades_complete = true;
+  bool sla_timers_complete = true;
 };
 
 }  // namespace leadd::config

@@ -1,9 +1,13 @@
 #include "config/meaning_pass.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "config/host_port.h"
@@ -103,6 +107,130 @@ void ResolveRules(Draft& draft, ProblemLog& log) {
   }
 }
 
+std::vector<std::string_view> KnownRepIds(const DaemonSettings& settings) {
+  std::vector<std::string_view> ids;
+  std::set<std::string_view> seen;
+  for (const Rep& rep : settings.reps) {
+    if (!rep.id.empty() && seen.insert(rep.id).second) ids.push_back(rep.id);
+  }
+  return ids;
+}
+
+// "; expected one of A, B", or only how many there are when the list would flood the message.
+std::string ExpectedOneOf(const std::vector<std::string_view>& names, std::string_view noun) {
+  constexpr std::size_t kMaxListBytes = 200;
+  std::string joined;
+  for (const std::string_view name : names) {
+    if (!joined.empty()) joined += ", ";
+    joined += name;
+    if (joined.size() > kMaxListBytes) {
+      return "; it is none of the " + std::to_string(names.size()) + " " + std::string(noun) +
+             "s defined";
+    }
+  }
+  return "; expected one of " + joined;
+}
+
+// Escalations go to the manager, so a manager must be a rep who can be told.
+void CheckManagers(const Draft& draft, ProblemLog& log) {
+  const DaemonSettings& settings = draft.settings;
+  const std::vector<std::string_view> known = KnownRepIds(settings);
+  for (std::size_t i = 0; i < settings.reps.size(); ++i) {
+    const Rep& rep = settings.reps[i];
+    if (rep.manager.empty()) continue;
+    const std::string path = "reps[" + std::to_string(i) + "].manager";
+    const auto at = Find(draft, path);
+    if (!at) continue;
+    if (rep.manager == rep.id) {
+      log.Add(*at, path, "a rep cannot be their own manager");
+    } else if (draft.reps_complete &&
+               std::find(known.begin(), known.end(), rep.manager) == known.end()) {
+      log.Add(*at, path, UnknownName("rep", {rep.manager, path, *at}, known, ""));
+    }
+  }
+}
+
+// "1h30m": the duration syntax of the file, so a message shows values as the admin wrote them.
+std::string FormatDuration(std::chrono::milliseconds duration) {
+  constexpr std::pair<std::int64_t, std::string_view> kUnits[] = {
+      {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1'000, "s"}, {1, "ms"}};
+  std::string text;
+  std::int64_t rest = duration.count();
+  for (const auto& [size, unit] : kUnits) {
+    if (rest >= size) {
+      text += std::to_string(rest / size) + std::string(unit);
+      rest %= size;
+    }
+  }
+  return text.empty() ? "0s" : text;
+}
+
+// A reminder is due before the deadline it warns of, so it needs one and must be shorter. Each
+// grade is checked with what it falls back to; a grade that sets neither timer has sla's pair,
+// already checked.
+void CheckReminders(const Draft& draft, ProblemLog& log) {
+  if (!draft.sla_timers_complete) return;
+  const SlaSettings& sla = draft.settings.sla;
+  if (sla.remind_before) {
+    if (const auto at = Find(draft, "sla.remind_before")) {
+      if (!sla.accept_within) {
+        log.Add(*at, "sla.remind_before",
+                "there is no sla.accept_within to remind before; set it, or leave remind_before "
+                "out");
+      } else if (*sla.remind_before >= *sla.accept_within) {
+        log.Add(*at, "sla.remind_before",
+                "must be shorter than accept_within (" + FormatDuration(*sla.accept_within) +
+                    "), got " + FormatDuration(*sla.remind_before));
+      }
+    }
+  }
+  for (const auto& [name, grade] : draft.settings.grades) {
+    if (!grade.accept_within && !grade.remind_before) continue;
+    const std::string path = "grades." + name;
+    const auto at = Find(draft, path);
+    if (!at) continue;
+    const auto remind = grade.remind_before ? grade.remind_before : sla.remind_before;
+    const auto within = grade.accept_within ? grade.accept_within : sla.accept_within;
+    if (!remind) continue;
+    const std::string remind_text =
+        "remind_before " + FormatDuration(*remind) + (grade.remind_before ? "" : " (from sla)");
+    if (!within) {
+      log.Add(
+          *at, path,
+          remind_text + " has no accept_within to come before; set accept_within here or in sla");
+    } else if (*remind >= *within) {
+      log.Add(*at, path,
+              remind_text + " must be shorter than accept_within " + FormatDuration(*within) +
+                  (grade.accept_within ? "" : " (from sla)"));
+    }
+  }
+}
+
+void CheckDefaultGrade(const Draft& draft, ProblemLog& log) {
+  const std::string& name = draft.settings.sla.default_grade;
+  if (name.empty() || !draft.grades_complete) return;
+  if (draft.settings.grades.contains(name)) return;
+  const auto at = Find(draft, "sla.default_grade");
+  if (!at) return;
+  std::vector<std::string_view> known;
+  for (const auto& [grade, settings] : draft.settings.grades) known.push_back(grade);
+  const std::string otherwise =
+      known.empty() ? "; the grades section defines none" : ExpectedOneOf(known, "grade");
+  log.Add(*at, "sla.default_grade",
+          UnknownName("grade", {name, "sla.default_grade", *at}, known, otherwise));
+}
+
+void CheckInactivityPool(const Draft& draft, ProblemLog& log) {
+  const std::string& name = draft.settings.inactivity.pool;
+  if (!draft.pools_complete || draft.settings.pools.contains(name)) return;
+  const auto at = Find(draft, "inactivity.pool");
+  if (!at) return;
+  std::vector<std::string_view> known;
+  for (const auto& [pool, settings] : draft.settings.pools) known.push_back(pool);
+  log.Add(*at, "inactivity.pool",
+          UnknownName("pool", {name, "inactivity.pool", *at}, known, ExpectedOneOf(known, "pool")));
+}
+
 void ResolveSecret(const SecretSource& source, const LoadEnvironment& environment,
                    DaemonSettings& settings, ProblemLog& log) {
   std::filesystem::path file = source.value;
@@ -139,6 +267,17 @@ void ResolveSecret(const SecretSource& source, const LoadEnvironment& environmen
     case SecretSlot::kRepToken:
       settings.reps[source.rep_index].token = std::move(secret).value();
       break;
+    case SecretSlot::kLinkSecret:
+      // An HMAC-SHA256 key shorter than its digest weakens every link signed with it.
+      if (secret.value().size() < kMinLinkSecretBytes) {
+        log.Add(source.key_at, source.path,
+                "the secret is " + std::to_string(secret.value().size()) +
+                    " bytes; links need at least " + std::to_string(kMinLinkSecretBytes) +
+                    " (e.g. head -c 48 /dev/urandom | base64)");
+        return;
+      }
+      settings.http.link_secret = std::move(secret).value();
+      break;
   }
 }
 
@@ -152,6 +291,7 @@ void CheckTokensDistinct(const Draft& draft, ProblemLog& log) {
     const std::string* token = nullptr;
     switch (source.slot) {
       case SecretSlot::kRedisPassword:
+      case SecretSlot::kLinkSecret:  // signs links; never presented as a bearer token
         break;
       case SecretSlot::kIntakeToken:
         token = &settings.http.intake_token;
@@ -189,6 +329,10 @@ void RunMeaningPass(Draft& draft, const LoadEnvironment& environment, ProblemLog
   CheckUnique(draft, "rules", "name", "rule name", rule_names, log);
   // With a rep unreadable, a name it might have had would be reported as unknown.
   if (draft.reps_complete) ResolveRules(draft, log);
+  CheckManagers(draft, log);
+  CheckReminders(draft, log);
+  CheckDefaultGrade(draft, log);
+  CheckInactivityPool(draft, log);
 
   CheckPositive(draft, "shutdown_grace", settings.shutdown_grace, log);
   CheckPositive(draft, "redis.connect_timeout", settings.redis.connect_timeout, log);

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string_view>
@@ -28,12 +30,21 @@ void ReadRepsSection(const ValueRef& value, const std::filesystem::path& base_di
 void ReadRulesSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 void ReadPoolsSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 void ReadSlaSection(const ValueRef& value, Draft& draft, ProblemLog& log);
+void ReadGradesSection(const ValueRef& value, Draft& draft, ProblemLog& log);
+void ReadInactivitySection(const ValueRef& value, Draft& draft, ProblemLog& log);
+void ReadStagesSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 
 // Shared by the sections.
 
 // A relative path is taken relative to `base_dir`, the config file's folder, not to the
 // daemon's working directory (which is / under systemd).
 std::filesystem::path ResolvePath(const std::filesystem::path& base_dir, std::string_view text);
+
+// A rep's working_hours, checked by MakeWorkingHours; nullopt after reporting what is wrong.
+std::optional<WorkingHours> ReadWorkingHours(const ValueRef& value, ProblemLog& log);
+
+// A whole number that fits a 32-bit setting.
+std::optional<std::uint32_t> ReadCount(const ValueRef& value, ProblemLog& log);
 
 // Reads an optional duration into `target` and records where it was written.
 void ReadDurationInto(const std::optional<ValueRef>& value, std::chrono::milliseconds& target,
@@ -43,5 +54,14 @@ void ReadDurationInto(const std::optional<ValueRef>& value, std::chrono::millise
 // neither, when required) and records the one present for the meaning pass to read.
 void ReadSecretKeys(MappingReader& mapping, std::string_view name, SecretSlot slot, bool required,
                     const std::filesystem::path& base_dir, Draft& draft, ProblemLog& log);
+
+// A mapping keyed by names (pools, grades): reports a value that is no mapping, a key that is
+// not a scalar, a repeated name, and a name `is_name` refuses (`what` is "pool", "grade";
+// `form` tells what a name may be), then calls `read(name, entry)` for each good one; an empty
+// entry (`vip:` alone) is null with its key's position. Returns false when some name could not
+// be read, so later checks that need every name can stand down.
+bool ReadNamedEntries(const ValueRef& value, std::string_view what,
+                      bool (*is_name)(std::string_view), std::string_view form, ProblemLog& log,
+                      const std::function<void(const std::string& name, const ValueRef& entry)>& read);
 
 }  // namespace leadd::config

@@ -9,15 +9,20 @@
 namespace leadd::config {
 namespace {
 
-constexpr KeySpec kRepKeys[] = {{"id", true}, {"name"},       {"email"},
-                                {"teams"},    {"token_file"}, {"token_credential"}};
+constexpr KeySpec kRepKeys[] = {
+    {"id", true}, {"name"},          {"email"},      {"teams"},
+    {"manager"},  {"working_hours"}, {"token_file"}, {"token_credential"}};
 constexpr KeySpec kPoolKeys[] = {{"claim_per_day"}, {"max_held"}, {"cooldown"}};
-constexpr KeySpec kSlaKeys[] = {{"accept_within"}, {"escalate_after_bounces"}};
+constexpr KeySpec kSlaKeys[] = {
+    {"accept_within"}, {"remind_before"}, {"escalate_after_bounces"}, {"clock"}, {"default_grade"}};
 constexpr KeySpec kRuleKeys[] = {{"name", true}, {"assign", true}};
 constexpr KeySpec kStrategyKeys[] = {{"round_robin"}};
 constexpr KeySpec kRoundRobinKeys[] = {{"reps"}, {"team"}};
 
 constexpr std::string_view kScalarStrategies[] = {"owner"};
+
+// In SlaClock's order.
+constexpr std::string_view kClockNames[] = {"wall", "working_hours"};
 
 // [a-z0-9][a-z0-9._-]*: rep ids go into Redis keys, log lines and URLs unescaped.
 bool IsRepId(std::string_view id) {
@@ -97,6 +102,16 @@ Rep ReadRep(const ValueRef& value, const std::filesystem::path& base_dir, Draft&
   if (const auto teams = fields.Find("teams")) {
     if (!ReadTeams(*teams, rep, log)) complete = false;
   }
+  // Whether the manager is a rep is the meaning pass's to say, once every id is known.
+  if (const auto manager = fields.Find("manager")) {
+    if (const auto text = ReadText(*manager, log)) {
+      rep.manager = *text;
+      draft.positions[manager->path] = manager->at;
+    }
+  }
+  if (const auto hours = fields.Find("working_hours")) {
+    rep.working_hours = ReadWorkingHours(*hours, log);
+  }
   if (fields.IsMapping()) {
     const std::size_t secrets_before = draft.secrets.size();
     ReadSecretKeys(fields, "token", SecretSlot::kRepToken, false, base_dir, draft, log);
@@ -160,17 +175,6 @@ Strategy ReadAssign(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
   return OwnerStrategy{};
 }
 
-// A whole number that fits the 32-bit setting.
-std::optional<std::uint32_t> ReadCount(const ValueRef& value, ProblemLog& log) {
-  const auto number = ReadWholeNumber(value, log);
-  if (!number) return std::nullopt;
-  if (*number > UINT32_MAX) {
-    log.Add(value.at, value.path, "must be at most " + std::to_string(UINT32_MAX));
-    return std::nullopt;
-  }
-  return static_cast<std::uint32_t>(*number);
-}
-
 PoolSettings ReadPool(const ValueRef& value, ProblemLog& log) {
   PoolSettings pool;
   const MappingReader fields(value, kPoolKeys, log);
@@ -188,6 +192,16 @@ PoolSettings ReadPool(const ValueRef& value, ProblemLog& log) {
 }
 
 }  // namespace
+
+std::optional<std::uint32_t> ReadCount(const ValueRef& value, ProblemLog& log) {
+  const auto number = ReadWholeNumber(value, log);
+  if (!number) return std::nullopt;
+  if (*number > UINT32_MAX) {
+    log.Add(value.at, value.path, "must be at most " + std::to_string(UINT32_MAX));
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(*number);
+}
 
 void ReadRepsSection(const ValueRef& value, const std::filesystem::path& base_dir, Draft& draft,
                      ProblemLog& log) {
@@ -225,10 +239,25 @@ void ReadRulesSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
 }
 
 void ReadPoolsSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
+  draft.pools_complete = ReadNamedEntries(
+      value, "pool", IsPoolName,
+      "lower-case letters, digits, '_' and '-', starting with a letter or digit", log,
+      [&](const std::string& name, const ValueRef& pool) {
+        // `vip:` alone takes every default.
+        draft.settings.pools[name] = pool.node.IsNull() ? PoolSettings{} : ReadPool(pool, log);
+      });
+}
+
+bool ReadNamedEntries(const ValueRef& value, std::string_view what,
+                      bool (*is_name)(std::string_view), std::string_view form, ProblemLog& log,
+                      const std::function<void(const std::string& name, const ValueRef& entry)>& read) {
+  const std::string kind(what);
   if (!value.node.IsMap()) {
-    log.Add(value.at, value.path, "expected a mapping of pool names, got " + Describe(value.node));
-    return;
+    log.Add(value.at, value.path,
+            "expected a mapping of " + kind + " names, got " + Describe(value.node));
+    return false;
   }
+  bool complete = true;
   std::map<std::string, int, std::less<>> first_line;
   for (auto it = value.node.begin(); it != value.node.end(); ++it) {
     // Copies: `it->` hands out a temporary pair.
@@ -236,33 +265,36 @@ void ReadPoolsSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
     const YAML::Node node = it->second;
     const SourcePosition key_at = PositionOf(key.Mark());
     if (!key.IsScalar()) {
-      log.Add(key_at, value.path, "expected a pool name, got " + Describe(key));
+      log.Add(key_at, value.path, "expected a " + kind + " name, got " + Describe(key));
+      complete = false;
       continue;
     }
     const std::string& name = key.Scalar();
     if (const auto [seen, inserted] = first_line.emplace(name, key_at.line); !inserted) {
       log.Add(key_at, value.path,
-              "duplicate pool " + QuoteForMessage(name) + " (first at line " +
+              "duplicate " + kind + " " + QuoteForMessage(name) + " (first at line " +
                   std::to_string(seen->second) + ")");
       continue;
     }
-    if (!IsPoolName(name)) {
+    if (!is_name(name)) {
       log.Add(key_at, value.path,
-              "expected a pool name of lower-case letters, digits, '_' and '-', starting with a "
-              "letter or digit, got " +
+              "expected a " + kind + " name of " + std::string(form) + ", got " +
                   QuoteForMessage(name));
+      complete = false;
       continue;
     }
     const SourcePosition at = node.IsNull() ? key_at : PositionOf(node.Mark());
-    const ValueRef pool{node, ChildPath(value.path, name), at, key_at};
-    // `vip:` alone takes every default.
-    draft.settings.pools[name] = node.IsNull() ? PoolSettings{} : ReadPool(pool, log);
+    read(name, ValueRef{node, ChildPath(value.path, name), at, key_at});
   }
+  return complete;
 }
 
 void ReadSlaSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
   const MappingReader fields(value, kSlaKeys, log);
-  if (!fields.IsMapping()) return;
+  if (!fields.IsMapping()) {
+    draft.sla_timers_complete = false;
+    return;
+  }
   SlaSettings& sla = draft.settings.sla;
   if (const auto within = fields.Find("accept_within")) {
     if (const auto duration = ReadDuration(*within, log)) {
@@ -270,9 +302,28 @@ void ReadSlaSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
       if (duration->count() <= 0) {
         log.Add(within->at, within->path,
                 "must be longer than 0s; leave accept_within out for no SLA");
+        draft.sla_timers_complete = false;
       } else {
         sla.accept_within = *duration;
+        draft.positions[within->path] = within->at;
       }
+    } else {
+      draft.sla_timers_complete = false;
+    }
+  }
+  if (const auto before = fields.Find("remind_before")) {
+    if (const auto duration = ReadDuration(*before, log)) {
+      // A reminder at the deadline itself would arrive with the bounce.
+      if (duration->count() <= 0) {
+        log.Add(before->at, before->path,
+                "must be longer than 0s; leave remind_before out for no reminder");
+        draft.sla_timers_complete = false;
+      } else {
+        sla.remind_before = *duration;
+        draft.positions[before->path] = before->at;
+      }
+    } else {
+      draft.sla_timers_complete = false;
     }
   }
   if (const auto after = fields.Find("escalate_after_bounces")) {
@@ -283,6 +334,17 @@ void ReadSlaSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
       } else {
         sla.escalate_after_bounces = *count;
       }
+    }
+  }
+  if (const auto clock = fields.Find("clock")) {
+    if (const auto index = ReadChoice(*clock, kClockNames, "clock", log)) {
+      sla.clock = static_cast<SlaClock>(*index);
+    }
+  }
+  if (const auto grade = fields.Find("default_grade")) {
+    if (const auto text = ReadText(*grade, log)) {
+      sla.default_grade = *text;
+      draft.positions[grade->path] = grade->at;
     }
   }
 }

@@ -6,8 +6,9 @@ namespace leadd::config {
 namespace {
 
 constexpr KeySpec kTopKeys[] = {
-    {"version", true}, {"state_dir"},  {"instance_name"}, {"shutdown_grace"}, {"log"}, {"redis"},
-    {"http", true},    {"reps", true}, {"rules", true},   {"pools"},          {"sla"},
+    {"version", true}, {"state_dir"},  {"instance_name"}, {"shutdown_grace"}, {"log"},
+    {"redis"},         {"http", true}, {"reps", true},    {"rules", true},    {"pools"},
+    {"sla"},           {"grades"},     {"inactivity"},    {"stages"},
 };
 
 constexpr int kSupportedVersion = 1;
@@ -99,6 +100,9 @@ void ReadDocument(const YAML::Node& root, const std::filesystem::path& base_dir,
   if (const auto value = top.Find("rules")) ReadRulesSection(*value, draft, log);
   if (const auto value = top.Find("pools")) ReadPoolsSection(*value, draft, log);
   if (const auto value = top.Find("sla")) ReadSlaSection(*value, draft, log);
+  if (const auto value = top.Find("grades")) ReadGradesSection(*value, draft, log);
+  if (const auto value = top.Find("inactivity")) ReadInactivitySection(*value, draft, log);
+  if (const auto value = top.Find("stages")) ReadStagesSection(*value, draft, log);
 }
 
 void ReadLogSection(const ValueRef& value, Draft& draft, ProblemLog& log) {

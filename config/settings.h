@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/working_hours.h"
+
 namespace leadd::config {
 
 enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError, kCritical, kOff };
@@ -49,12 +51,22 @@ struct RedisSettings {
   std::string key_prefix = "leadd";
 };
 
+// HMAC-SHA256 keys shorter than its digest weaken it.
+inline constexpr std::size_t kMinLinkSecretBytes = 32;
+
 struct HttpSettings {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   std::string intake_token;               // bearer token for POST /v1/leads
   std::string admin_token;                // bearer token for admin reads and leadctl
   std::size_t max_body_bytes = 1 << 20;
   std::chrono::milliseconds request_timeout{10000};
+  // Where reps reach this daemon from outside, as links in notifications start; no trailing
+  // "/". Empty: "http://" + listen, which only suits a daemon reps reach directly.
+  std::string public_url;
+  // Signs the accept/reject links sent to reps (link_secret_file or link_secret_credential, at
+  // least kMinLinkSecretBytes). Absent: links are off and /v1/links/ answers 404.
+  std::optional<std::string> link_secret;
+  std::chrono::milliseconds link_ttl{std::chrono::hours(72)};
 };
 
 struct Rep {
@@ -65,6 +77,11 @@ struct Rep {
   // Bearer token for the rep's own actions over HTTP (accept, reject, claim, ...); a rep
   // without one can still be routed to, but cannot act through the API.
   std::optional<std::string> token;
+  // The rep told when a lead of theirs escalates; a rep id.
+  std::string manager;
+  // With `sla.clock: working_hours`, the rep's deadlines count only this time (a rep without
+  // it counts wall time). Checked at load (MakeWorkingHours).
+  std::optional<WorkingHours> working_hours;
 };
 
 // What a rep may take from one pool by claiming; see queue::ClaimLimits.
@@ -86,12 +103,57 @@ struct Rule {
   Strategy assign;
 };
 
-// How long an assigned lead may wait for its rep's accept before it bounces to `public`.
+// Whether SLA durations count all time or only the acting rep's working hours.
+enum class SlaClock { kWall, kWorkingHours };
+
+// How long an assigned lead may wait for its rep's accept before it bounces to `public`. These
+// are the defaults; a grade overrides any of them.
 struct SlaSettings {
   std::optional<std::chrono::milliseconds> accept_within;  // absent: no SLA
-  // A lead bounced this many times stays in `public` (escalated) instead of being routed again.
+  // The acting rep is reminded this long before the deadline; absent: no reminder.
+  std::optional<std::chrono::milliseconds> remind_before;
+  // A lead bounced this many times stays in `public` (escalated) instead of being routed again;
+  // the manager of its last holder is told.
   std::uint32_t escalate_after_bounces = 2;
+  SlaClock clock = SlaClock::kWall;
+  // The grade of a lead that arrives without one; empty: such leads use the defaults above.
+  std::string default_grade;
 };
+
+// One grade's timers (A/B/C by value); an absent field falls back to `sla`.
+struct GradeSettings {
+  std::optional<std::chrono::milliseconds> accept_within;
+  std::optional<std::chrono::milliseconds> remind_before;
+  std::optional<std::uint32_t> escalate_after_bounces;
+  // Contact cadence: a cadence reminder created for a lead of this grade without its own period
+  // repeats this often (key accounts: every 14 days).
+  std::optional<std::chrono::milliseconds> follow_up_every;
+};
+
+// When an accepted lead with no follow-up (or no deal) goes back to a pool. Absent periods:
+// that return never happens.
+struct InactivitySettings {
+  std::optional<std::chrono::days> return_after;   // no activity recorded for this long
+  std::optional<std::chrono::days> no_deal_after;  // not won or lost this long after accept
+  std::chrono::days remind_before{3};              // the holder is reminded this much earlier
+  std::string pool = "public";
+  // Leads a rep may lock against these returns (key customers).
+  std::uint32_t lock_cap = 5;
+};
+
+// A sales stage by name, and how far along the sale it is: a departure picks the hand-over
+// task (direct, phone, in person) by the percent.
+struct StageSettings {
+  std::string name;
+  std::uint32_t percent = 0;  // 0..100
+};
+
+// Both vocabularies reps use: the funnel's percentages and the lifecycle's names.
+inline std::vector<StageSettings> DefaultStages() {
+  return {{"0%", 0},     {"25%", 25},         {"50%", 50},       {"75%", 75},
+          {"100%", 100}, {"unidentified", 0}, {"potential", 25}, {"opportunity", 50},
+          {"order", 75}, {"user", 100}};
+}
 
 struct DaemonSettings {
   std::filesystem::path source_path;  // the file this was loaded from
@@ -107,6 +169,9 @@ struct DaemonSettings {
   // reject) and `public` (an SLA bounce).
   std::map<std::string, PoolSettings> pools = {{"nurture", {}}, {"public", {}}};
   SlaSettings sla;
+  std::map<std::string, GradeSettings, std::less<>> grades;  // by grade name
+  InactivitySettings inactivity;
+  std::vector<StageSettings> stages = DefaultStages();  // the names `stage` accepts
 };
 
 }  // namespace leadd::config

@@ -22,6 +22,7 @@ struct Lead {
   std::string country;  // ISO 3166-1 alpha-2 where known
   std::string region;   // subdivision or free text
   std::string product;
+  std::string grade;  // A/B/C by value, when the source knows it; it picks the SLA and cadence
   std::string message;
   std::string raw;  // the bytes as received, kept for audit and replay
   WallTime received_at{};

@@ -13,12 +13,18 @@
 
 #include "api/http_server.h"
 #include "api/lead_api.h"
+#include "api/link_actions.h"
+#include "api/reminder_api.h"
+#include "api/rep_admin.h"
 #include "core/asio_clock.h"
 #include "daemon/logging.h"
+#include "daemon/notice_dispatcher.h"
 #include "daemon/pipeline.h"
-#include "daemon/sla_poller.h"
 #include "daemon/systemd_notifier.h"
+#include "daemon/timer_poller.h"
+#include "lifecycle/timer_plan.h"
 #include "notify/log_notifier.h"
+#include "queue/departures.h"
 #include "queue/embedded_redis.h"
 #include "queue/lead_store.h"
 #include "queue/lead_transitions.h"
@@ -73,6 +79,7 @@ class Daemon {
         systemd_(clock_),
         log_(ModuleLogger("daemon")),
         router_(std::make_shared<const router::Router>(settings_.rules, settings_.reps)),
+        planner_(std::make_shared<const lifecycle::TimerPlanner>(settings_)),
         notifier_(ModuleLogger("notify")),
         signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
 
@@ -89,9 +96,24 @@ class Daemon {
                                     ModuleLogger("api")},
                  settings_.http);
     transitions_.emplace(*redis_, store_->Keys());
-    rep_actions_.emplace(api::RepActions::Deps{*store_, *transitions_, ModuleLogger("api")},
+    rep_actions_.emplace(api::RepActions::Deps{*store_, *transitions_, ModuleLogger("api"), clock_,
+                                               [this] { return planner_; }},
                          settings_);
     api_->SetRepActions(&*rep_actions_);
+    link_actions_.emplace(api::LinkActions::Deps{*transitions_, ModuleLogger("api"), clock_,
+                                                 [this] { return planner_; }},
+                          settings_);
+    api_->SetLinkActions(&*link_actions_);
+    departures_.emplace(*redis_, store_->Keys());
+    rep_admin_.emplace(
+        api::RepAdmin::Deps{*store_, *transitions_, *departures_, ModuleLogger("api"), clock_,
+                            [this] { return planner_; }},
+        settings_);
+    api_->SetRepAdmin(&*rep_admin_);
+    reminder_api_.emplace(api::ReminderApi::Deps{*redis_, *store_, *transitions_,
+                                                 ModuleLogger("api"), [this] { return planner_; }},
+                          settings_);
+    api_->SetReminderApi(&*reminder_api_);
     http_.emplace(
         io_.get_executor(), *api_,
         api::HttpServer::Options{settings_.http.max_body_bytes, settings_.http.request_timeout},
@@ -109,19 +131,23 @@ class Daemon {
     log_->info("http.listening addr={}:{}", bound.address().to_string(), bound.port());
 
     // Half the request deadline, so a blocked read always answers before its own deadline.
-    pipeline_.emplace(
-        Pipeline::Deps{
-            io_.get_executor(), clock_, *blocking_redis_, *store_, notifier_,
-            [this] { return router_; }, ModuleLogger("router"),
-            [this] { return settings_.sla.accept_within.value_or(std::chrono::milliseconds{0}); }},
+    pipeline_.emplace(Pipeline::Deps{io_.get_executor(), clock_, *blocking_redis_, *store_,
+                                     [this] { return router_; }, [this] { return planner_; },
+                                     ModuleLogger("router")},
+                      settings_.instance_name, settings_.redis.request_timeout / 2);
+    timer_poller_.emplace(TimerPoller::Deps{io_.get_executor(), clock_, *store_,
+                                            [this] { return settings_.inactivity.pool; },
+                                            ModuleLogger("queue")});
+    directory_ = MakeNoticeDirectory(settings_);
+    dispatcher_.emplace(
+        NoticeDispatcher::Deps{io_.get_executor(), clock_, *notice_redis_, store_->Keys(),
+                               notifier_, [this] { return directory_; }, ModuleLogger("notify")},
         settings_.instance_name, settings_.redis.request_timeout / 2);
-    sla_poller_.emplace(SlaPoller::Deps{io_.get_executor(), clock_, *store_,
-                                        [this] { return settings_.sla.escalate_after_bounces; },
-                                        ModuleLogger("queue")});
 
     http_->Start();
     pipeline_->Start();
-    sla_poller_->Start();
+    timer_poller_->Start();
+    dispatcher_->Start();
     WaitForSignal();
     systemd_.StartWatchdog();
     systemd_.Ready("serving");
@@ -151,18 +177,27 @@ class Daemon {
     blocking_redis_.emplace(
         io_.get_executor(), clock_,
         queue::RedisClient::MakeOptions(settings_.redis, endpoint, name + "/intake"));
+    notice_redis_.emplace(
+        io_.get_executor(), clock_,
+        queue::RedisClient::MakeOptions(settings_.redis, endpoint, name + "/notify"));
     store_.emplace(*redis_, queue::RedisKeys(settings_.redis.key_prefix));
     // Functions persist with the data, but a fresh or flushed Redis has none: load on every
     // connect, before the client reports ready.
+    // Then deadlines an older version armed move into the timer set (nothing to do after once).
     redis_->SetOnConnect([this](std::function<void(Result<void>)> done) {
       redis_->Command(
           {"FUNCTION", "LOAD", "REPLACE", std::string(queue::LeadStore::FunctionsSource())},
-          [done = std::move(done)](Result<queue::RedisReply> reply) {
-            if (!reply) {
-              done(reply.error());
-            } else {
-              done(Ok());
-            }
+          [this, done = std::move(done)](Result<queue::RedisReply> loaded) mutable {
+            if (!loaded) return done(loaded.error());
+            redis_->Command({"FCALL", "leadd_migrate", "0", settings_.redis.key_prefix},
+                            [this, done = std::move(done)](Result<queue::RedisReply> moved) {
+                              if (!moved) return done(moved.error());
+                              if (moved.value().integer > 0) {
+                                log_->info("upgrade.migrated_deadlines count={}",
+                                           moved.value().integer);
+                              }
+                              done(Ok());
+                            });
           });
     });
     redis_->SetOnReadyChange([this](bool ready) {
@@ -175,6 +210,7 @@ class Daemon {
     });
     redis_->Start();
     blocking_redis_->Start();
+    notice_redis_->Start();
   }
 
   void WaitForSignal() {
@@ -211,16 +247,27 @@ class Daemon {
       log_->warn("config.restart_required key={} (kept the running value)", key);
     }
     router_ = std::make_shared<const router::Router>(loaded.rules, loaded.reps);
+    planner_ = std::make_shared<const lifecycle::TimerPlanner>(loaded);
     api_->UpdateSettings(loaded.http);
     rep_actions_->UpdateSettings(loaded);
+    link_actions_->UpdateSettings(loaded);
+    rep_admin_->UpdateSettings(loaded);
+    reminder_api_->UpdateSettings(loaded);
     ApplyLogLevels(loaded.log);
     settings_.reps = loaded.reps;
     settings_.rules = loaded.rules;
     settings_.pools = loaded.pools;
     settings_.sla = loaded.sla;
+    settings_.grades = loaded.grades;
+    settings_.inactivity = loaded.inactivity;
+    settings_.stages = loaded.stages;
     settings_.log = loaded.log;
     settings_.http.intake_token = loaded.http.intake_token;
     settings_.http.admin_token = loaded.http.admin_token;
+    settings_.http.public_url = loaded.http.public_url;
+    settings_.http.link_secret = loaded.http.link_secret;
+    settings_.http.link_ttl = loaded.http.link_ttl;
+    directory_ = MakeNoticeDirectory(settings_);
     log_->info("config.reloaded rules={} reps={}", settings_.rules.size(), settings_.reps.size());
     systemd_.Ready("serving");
   }
@@ -235,16 +282,18 @@ class Daemon {
       io_.stop();
     });
     api_->SetDraining();
-    pending_stops_ = 3;
+    pending_stops_ = 4;
     http_->Drain([this] { OnStageStopped(); });
     pipeline_->Stop([this] { OnStageStopped(); });
-    sla_poller_->Stop([this] { OnStageStopped(); });
+    timer_poller_->Stop([this] { OnStageStopped(); });
+    dispatcher_->Stop([this] { OnStageStopped(); });
   }
 
   void OnStageStopped() {
     if (--pending_stops_ > 0) return;
     redis_->Stop();
     blocking_redis_->Stop();
+    notice_redis_->Stop();
     if (!embedded_redis_) {
       io_.stop();
       return;
@@ -260,18 +309,26 @@ class Daemon {
   SystemdNotifier systemd_;
   std::shared_ptr<spdlog::logger> log_;
   std::shared_ptr<const router::Router> router_;
+  std::shared_ptr<const lifecycle::TimerPlanner> planner_;
+  std::shared_ptr<const NoticeDirectory> directory_;
   notify::LogNotifier notifier_;
   asio::signal_set signals_;
   std::optional<queue::EmbeddedRedis> embedded_redis_;
   std::optional<queue::RedisClient> redis_;
   std::optional<queue::RedisClient> blocking_redis_;
+  std::optional<queue::RedisClient> notice_redis_;
   std::optional<queue::LeadStore> store_;
   std::optional<queue::LeadTransitions> transitions_;
   std::optional<api::RepActions> rep_actions_;
+  std::optional<api::LinkActions> link_actions_;
+  std::optional<queue::Departures> departures_;
+  std::optional<api::RepAdmin> rep_admin_;
+  std::optional<api::ReminderApi> reminder_api_;
   std::optional<api::LeadApi> api_;
   std::optional<api::HttpServer> http_;
   std::optional<Pipeline> pipeline_;
-  std::optional<SlaPoller> sla_poller_;
+  std::optional<TimerPoller> timer_poller_;
+  std::optional<NoticeDispatcher> dispatcher_;
   std::unique_ptr<Timer> grace_timer_;
   bool stopping_ = false;
   int pending_stops_ = 0;

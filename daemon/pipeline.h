@@ -1,4 +1,5 @@
-// Pipeline: takes committed leads off the intake stream, dedupes, routes, assigns, notifies.
+// Pipeline: takes committed leads off the intake stream, dedupes, routes, assigns (with the
+// SLA timers of the lead's grade; the assignment notice goes out through the outbox).
 #pragma once
 
 #include <utility>  // before Asio: Boost 1.74 + g++ 12 need std::exchange declared first
@@ -12,7 +13,8 @@
 #include <string>
 
 #include "core/clock.h"
-#include "notify/notifier.h"
+#include "daemon/stream_consumer.h"
+#include "lifecycle/timer_plan.h"
 #include "queue/lead_store.h"
 #include "queue/redis_client.h"
 #include "router/router.h"
@@ -29,7 +31,7 @@ namespace leadd::daemon {
 // nothing is assigned twice.
 class Pipeline {
  public:
-  static constexpr Duration kClaimIdle{30000};
+  static constexpr Duration kClaimIdle{5000};
   static constexpr Duration kRetryDelay{1000};
   static constexpr std::size_t kBatch = 64;
 
@@ -38,12 +40,10 @@ class Pipeline {
     Clock& clock;
     queue::RedisClient& blocking_redis;  // a connection of its own: XREADGROUP BLOCK holds it
     queue::LeadStore& store;
-    notify::Notifier& notifier;
+    // Read per lead, so that a reload applies to the next one.
     std::function<std::shared_ptr<const router::Router>()> current_router;
+    std::function<std::shared_ptr<const lifecycle::TimerPlanner>()> current_planner;
     std::shared_ptr<spdlog::logger> log;
-    // The response SLA of a new assignment, read per lead so that a reload applies at once;
-    // zero for none.
-    std::function<std::chrono::milliseconds()> accept_within;
   };
 
   Pipeline(Deps deps, std::string consumer_name, Duration block_for);
@@ -55,18 +55,12 @@ class Pipeline {
 
  private:
   boost::asio::awaitable<void> Run();
-  boost::asio::awaitable<Result<std::vector<queue::IntakeEntry>>> NextBatch();
   boost::asio::awaitable<Result<void>> Process(const queue::IntakeEntry& entry);
 
   Deps deps_;
-  std::string consumer_;
-  Duration block_for_;
+  StreamConsumer intake_;
   bool stopping_ = false;
-  bool group_ready_ = false;
-  bool reread_own_pending_ = true;
   std::uint64_t read_failures_ = 0;  // consecutive, for quieter logs during an outage
-  SteadyTime next_claim_{};
-  std::string claim_cursor_ = "0-0";
   std::function<void()> on_stopped_;
 };
 

@@ -4,8 +4,29 @@
 
 namespace leadd::notify {
 
-void LogNotifier::Assigned(const AssignmentNotice& notice) {
-  log_->info("notify.assigned lead={} rep={} rule={}", notice.lead_id, notice.rep, notice.rule);
+std::string FormatNotice(const Notice& notice) {
+  std::string line =
+      "notify." + notice.kind + " lead=" + notice.lead_id + " to=" + notice.recipient;
+  for (const auto& [name, value] : notice.details) {
+    if (value.empty()) continue;
+    line += ' ';
+    line += name;
+    line += '=';
+    if (value.find(' ') == std::string::npos) {
+      line += value;
+    } else {
+      line += '"';
+      line += value;
+      line += '"';
+    }
+  }
+  if (notice.actions) line += " links=yes";
+  return line;
+}
+
+boost::asio::awaitable<Result<void>> LogNotifier::Deliver(const Notice& notice) {
+  log_->info("{}", FormatNotice(notice));
+  co_return Ok();
 }
 
 }  // namespace leadd::notify

@@ -1,4 +1,4 @@
-// LogNotifier: the notification as one log line, the channel every installation has.
+// LogNotifier: each notice as one log line, the channel every installation has.
 #pragma once
 
 #include <memory>
@@ -11,13 +11,17 @@ class logger;
 
 namespace leadd::notify {
 
+// Action links are secrets: the line says whether the notice carried them, never what they are.
 class LogNotifier final : public Notifier {
  public:
   explicit LogNotifier(std::shared_ptr<spdlog::logger> log) : log_(std::move(log)) {}
-  void Assigned(const AssignmentNotice& notice) override;
+  boost::asio::awaitable<Result<void>> Deliver(const Notice& notice) override;
 
  private:
   std::shared_ptr<spdlog::logger> log_;
 };
+
+// "notify.<kind> lead=… to=… name=value …" with values quoted when they hold a space.
+std::string FormatNotice(const Notice& notice);
 
 }  // namespace leadd::notify

@@ -3,7 +3,8 @@
 -- any number of leadd instances can share the work without double assignment. Loaded with
 -- FUNCTION LOAD REPLACE on every connect; functions persist with the data (RDB/AOF), so a
 -- restart or failover never leaves a caller with NOSCRIPT. Time is Redis TIME, the one clock
--- every instance agrees on.
+-- every instance agrees on. (This file and timer_functions.lua form one library: the second
+-- uses the local helpers of the first.)
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -14,10 +15,8 @@ local function lead_key(prefix, id)
   return prefix .. ':lead:' .. id
 end
 
--- The lead no longer waits on a response deadline (accepted, handed back, closed, moved).
-local function clear_sla(prefix, key, id)
-  redis.call('ZREM', prefix .. ':sla', id)
-  redis.call('HDEL', key, 'sla_deadline')
+local function rep_key(prefix, rep, what)
+  return prefix .. ':rep:' .. rep .. ':' .. what
 end
 
 -- Appends to the lead's own history and to the audit stream (the replay source).
@@ -27,6 +26,147 @@ local function record(prefix, id, entry)
   local json = cjson.encode(entry)
   redis.call('RPUSH', lead_key(prefix, id) .. ':history', json)
   redis.call('XADD', prefix .. ':audit', 'MAXLEN', '~', '1000000', '*', 'lead', id, 'event', json)
+end
+
+-- The notification outbox: a stream the daemons' dispatchers read with a consumer group, so a
+-- notice written with the move that caused it is delivered at least once, whoever crashes.
+local function notify(prefix, kind, id, rep, extra)
+  local fields = {'kind', kind, 'lead', id, 'rep', rep or ''}
+  for name, value in pairs(extra or {}) do
+    fields[#fields + 1] = name
+    fields[#fields + 1] = tostring(value)
+  end
+  redis.call('XADD', prefix .. ':notify', '*', unpack(fields))
+end
+
+-- Who acts for `rep` at `now`: the delegate of a recorded absence, otherwise the rep. The
+-- delegate handles the rep's leads and their SLAs; ownership stays with the rep.
+local function acting(prefix, rep, now)
+  if not rep or rep == '' then
+    return rep
+  end
+  local absence = redis.call('HMGET', rep_key(prefix, rep, 'absence'), 'from', 'to', 'delegate')
+  if absence[3] and tonumber(absence[1]) <= now and now < tonumber(absence[2]) then
+    return absence[3]
+  end
+  return rep
+end
+
+-- Timers. One sorted set holds every armed timer, scored by its due time (ms, Redis TIME);
+-- a member is "kind|subject|token". The token is what the timer was armed for (an assignment
+-- id, an activity count, a reminder occurrence): when it fires, a token that no longer matches
+-- means the lead moved on, and the timer only disappears. The kinds of a lead's timers come in
+-- families: sla (remind, bounce), idle (remind, return), deal (remind, return).
+
+local function timers_key(prefix)
+  return prefix .. ':timers'
+end
+
+-- The lead's armed members, so a move can disarm them without scanning the sorted set.
+local function armed_key(prefix, id)
+  return lead_key(prefix, id) .. ':timers'
+end
+
+local SLA = {sla = true}
+local FOLLOW_UP = {idle = true, deal = true}
+local ALL_FAMILIES = {sla = true, idle = true, deal = true}
+
+local function disarm(prefix, id, families)
+  local armed = armed_key(prefix, id)
+  for _, member in ipairs(redis.call('SMEMBERS', armed)) do
+    local family = string.match(member, '^(%a+)_')
+    if families[family] then
+      redis.call('ZREM', timers_key(prefix), member)
+      redis.call('SREM', armed, member)
+    end
+  end
+  if families.sla then
+    redis.call('HDEL', lead_key(prefix, id), 'sla_deadline')
+  end
+end
+
+-- A plan is what the daemon computed from the rules (grades, working hours, inactivity):
+-- "kind=due_ms,kind=due_ms". Returns a list of {kind, due}, or nil and the refusal.
+local function parse_plan(text, families)
+  local plan = {}
+  if not text or text == '' then
+    return plan
+  end
+  for item in string.gmatch(text, '[^,]+') do
+    local kind, due = string.match(item, '^(%a+_%a+)=(%d+)$')
+    if not kind or not families[string.match(kind, '^(%a+)_')] then
+      return nil, redis.error_reply('ERR bad timer "' .. item .. '" for this move')
+    end
+    plan[#plan + 1] = {kind, tonumber(due)}
+  end
+  return plan
+end
+
+-- Arms the plan's timers for the lead, each with its family's token.
+local function arm_plan(prefix, id, plan, tokens)
+  local key = lead_key(prefix, id)
+  for _, timer in ipairs(plan) do
+    local kind, due = timer[1], timer[2]
+    local member = kind .. '|' .. id .. '|' .. tokens[string.match(kind, '^(%a+)_')]
+    redis.call('ZADD', timers_key(prefix), due, member)
+    redis.call('SADD', armed_key(prefix, id), member)
+    if kind == 'sla_bounce' then
+      redis.call('HSET', key, 'sla_deadline', due)
+    end
+  end
+end
+
+local function plan_due(plan, kind)
+  for _, timer in ipairs(plan) do
+    if timer[1] == kind then
+      return timer[2]
+    end
+  end
+  return nil
+end
+
+-- Ownership of the customer behind a lead (its email key): the first registration wins, and a
+-- rep who gives the lead up gives the customer up. `P:rep:<rep>:customers` lets a departure
+-- hand every customer over without scanning the index.
+local function take_owner(prefix, key, rep)
+  local email_key = redis.call('HGET', key, 'email_key')
+  if email_key and redis.call('HSETNX', prefix .. ':owner:email', email_key, rep) == 1 then
+    redis.call('SADD', rep_key(prefix, rep, 'customers'), email_key)
+  end
+end
+
+local function release_owner(prefix, key, rep)
+  local email_key = redis.call('HGET', key, 'email_key')
+  if email_key and redis.call('HGET', prefix .. ':owner:email', email_key) == rep then
+    redis.call('HDEL', prefix .. ':owner:email', email_key)
+    redis.call('SREM', rep_key(prefix, rep, 'customers'), email_key)
+  end
+end
+
+local function move_owner(prefix, key, from, to)
+  local email_key = redis.call('HGET', key, 'email_key')
+  if email_key and redis.call('HGET', prefix .. ':owner:email', email_key) == from then
+    redis.call('HSET', prefix .. ':owner:email', email_key, to)
+    redis.call('SMOVE', rep_key(prefix, from, 'customers'), rep_key(prefix, to, 'customers'),
+               email_key)
+  else
+    take_owner(prefix, key, to)
+  end
+end
+
+local function release_lock(prefix, key, id, holder)
+  if holder and redis.call('HGET', key, 'locked') == '1' then
+    redis.call('SREM', rep_key(prefix, holder, 'locked'), id)
+    redis.call('HDEL', key, 'locked')
+  end
+end
+
+local function limit(name, args, index)
+  local value = args[index]
+  if not value or not string.match(value, '^%d+$') then
+    return nil, redis.error_reply('ERR ' .. name .. ' must be a non-negative integer')
+  end
+  return tonumber(value)
 end
 
 -- KEYS: source index (hash), lead sequence, intake stream
@@ -62,11 +202,23 @@ local function is_requeued(key, state)
   return state == 'pooled' and redis.call('HGET', key, 'requeued') == '1'
 end
 
--- KEYS: intake stream, owner index by email key, round-robin cursor (unused when not rotating),
---       SLA deadlines (sorted set by deadline)
+-- The lead becomes `rep`'s as assignment number N (returned): the fencing token of every
+-- later move on it. `plan` holds its SLA timers.
+local function start_assignment(prefix, id, key, rep, plan, escalate_after, now)
+  local assignment = redis.call('HINCRBY', key, 'assignment_id', 1)
+  redis.call('HSET', key, 'state', 'assigned', 'assignee', rep, 'assigned_at', now,
+             'escalate_after', escalate_after)
+  redis.call('HDEL', key, 'pool', 'pooled_at', 'accepted_at', 'requeued')
+  redis.call('SADD', rep_key(prefix, rep, 'open'), id)
+  disarm(prefix, id, ALL_FAMILIES)
+  arm_plan(prefix, id, plan, {sla = assignment})
+  return assignment
+end
+
+-- KEYS: intake stream, round-robin cursor (unused when not rotating)
 -- ARGV: prefix, group, intake entry id, lead id, rule, strategy, rotate ('1'|'0'),
---       decision JSON, email key ('' when none), accept within ms ('0' for no SLA),
---       candidate reps...
+--       decision JSON, email key ('' when none), escalate after (bounces),
+--       then for each candidate: rep, SLA plan for that rep ('' for none)
 -- Returns {assignee, 1 if assigned now or 0 if it already was}. A lead is assigned once per
 -- routing: a redelivered intake entry (a crashed consumer, a claim) finds it assigned and only
 -- acks.
@@ -82,47 +234,39 @@ local function assign(keys, args)
     finish_entry(keys[1], group, entry)
     return {redis.call('HGET', key, 'assignee') or '', 0}
   end
-  local within = args[10]
-  if not within or not string.match(within, '^%d+$') then
-    return redis.error_reply('ERR accept within must be a non-negative integer')
+  local escalate_after, bad = limit('escalate after', args, 10)
+  if bad then
+    return bad
   end
-  within = tonumber(within)
-  local candidates = {}
-  for i = 11, #args do
-    candidates[#candidates + 1] = args[i]
-  end
-  if #candidates == 0 then
-    return redis.error_reply('ERR assign needs at least one candidate')
-  end
-  if state == 'pooled' then
-    redis.call('ZREM', prefix .. ':pool:' .. (redis.call('HGET', key, 'pool') or ''), id)
-    redis.call('HDEL', key, 'pool', 'pooled_at', 'requeued')
+  local count = math.floor((#args - 10) / 2)
+  if count == 0 or #args ~= 10 + 2 * count then
+    return redis.error_reply('ERR assign needs candidates as rep, plan pairs')
   end
   local pick = 1
   if args[7] == '1' then
-    pick = (redis.call('INCR', keys[3]) - 1) % #candidates + 1
+    pick = (redis.call('INCR', keys[2]) - 1) % count + 1
   end
-  local rep = candidates[pick]
-  local assignment = redis.call('HINCRBY', key, 'assignment_id', 1)
-  redis.call('HSET', key, 'state', 'assigned', 'assignee', rep, 'rule', args[5],
-             'strategy', args[6], 'decision', args[8], 'assigned_at', now_ms())
+  local rep, plan_text = args[9 + 2 * pick], args[10 + 2 * pick]
+  local plan, refused = parse_plan(plan_text, SLA)
+  if not plan then
+    return refused
+  end
+  if state == 'pooled' then
+    redis.call('ZREM', prefix .. ':pool:' .. (redis.call('HGET', key, 'pool') or ''), id)
+  end
   if args[9] ~= '' then
-    -- First registration wins: a later lead from the same address finds this owner.
-    redis.call('HSETNX', keys[2], args[9], rep)
+    redis.call('HSET', key, 'email_key', args[9])
   end
-  redis.call('SADD', prefix .. ':rep:' .. rep .. ':open', id)
-  local deadline = nil
-  if within > 0 then
-    deadline = now_ms() + within
-    redis.call('HSET', key, 'sla_deadline', deadline)
-    redis.call('ZADD', keys[4], deadline, id)
-  else
-    redis.call('HDEL', key, 'sla_deadline')
-    redis.call('ZREM', keys[4], id)
-  end
+  local now = now_ms()
+  redis.call('HSET', key, 'rule', args[5], 'strategy', args[6], 'decision', args[8])
+  local assignment = start_assignment(prefix, id, key, rep, plan, escalate_after, now)
+  take_owner(prefix, key, rep)
+  local deadline = plan_due(plan, 'sla_bounce')
   record(prefix, id, {event = 'assigned', from = state, to = 'assigned', rep = rep,
                       rule = args[5], assignment = assignment, sla_deadline = deadline,
                       by = 'router'})
+  notify(prefix, 'assigned', id, acting(prefix, rep, now),
+         {owner = rep, rule = args[5], assignment = assignment, deadline = deadline or ''})
   finish_entry(keys[1], group, entry)
   return {rep, 1}
 end
@@ -149,6 +293,7 @@ local function park(keys, args)
   redis.call('ZADD', keys[2], now_ms(), id)
   record(prefix, id, {event = 'pooled', from = state, to = 'pooled', pool = args[6],
                       by = 'router'})
+  notify(prefix, 'unrouted', id, '', {pool = args[6]})
   finish_entry(keys[1], group, entry)
   return 1
 end
@@ -156,10 +301,6 @@ end
 -- After routing. A rep acting on an assignment passes its assignment id, a fencing token that
 -- every assignment increments: an action or a deadline meant for an earlier assignment is
 -- refused instead of undoing a newer one. Refusals say why in a sentence after CONFLICT.
-
-local function open_key(prefix, rep)
-  return prefix .. ':rep:' .. rep .. ':open'
-end
 
 local function conflict(text)
   return redis.error_reply('CONFLICT ' .. text)
@@ -190,9 +331,10 @@ local function expect_assignment(key, given)
   return nil
 end
 
-local function expect_holder(key, id, rep)
+-- `rep` may act on the lead: they hold it, or they are its holder's delegate right now.
+local function expect_holder(prefix, key, id, rep)
   local holder = redis.call('HGET', key, 'assignee') or 'nobody'
-  if holder ~= rep then
+  if holder ~= rep and acting(prefix, holder, now_ms()) ~= rep then
     return conflict('lead ' .. id .. ' is held by ' .. holder .. ', not ' .. rep)
   end
   return nil
@@ -200,47 +342,58 @@ end
 
 -- A move on an assignment: the lead is in one of `allowed`, `assignment` is current, and,
 -- when `rep` is given, the rep holds it. Returns the state, or nil and the refusal.
-local function expect_move(key, id, allowed, assignment, rep)
+local function expect_move(prefix, key, id, allowed, assignment, rep)
   local state, refused = expect_state(key, id, allowed)
   if not state then
     return nil, refused
   end
-  refused = expect_assignment(key, assignment) or (rep and expect_holder(key, id, rep))
+  -- The holder first: another rep learns only that the lead is not theirs.
+  refused = (rep and expect_holder(prefix, key, id, rep)) or expect_assignment(key, assignment)
   if refused then
     return nil, refused
   end
   return state
 end
 
--- The holder gives the lead up to a pool: routing skips them for it from now on, and the time
--- is kept so that they cannot claim it straight back (the claim cooldown).
-local function return_to_pool(key, id, holder, holder_open, pool_zset, excluded, pool, now)
+-- The holder gives the lead (and its customer) up to a pool: routing skips them for it from
+-- now on, and the time is kept so that they cannot claim it straight back (the cooldown).
+local function return_to_pool(prefix, id, key, holder, pool, now)
   redis.call('HSET', key, 'state', 'pooled', 'pool', pool, 'pooled_at', now,
              'returned_at:' .. holder, now)
   redis.call('HDEL', key, 'assignee')
-  redis.call('ZADD', pool_zset, now, id)
-  redis.call('SADD', excluded, holder)
-  redis.call('SREM', holder_open, id)
+  redis.call('ZADD', prefix .. ':pool:' .. pool, now, id)
+  redis.call('SADD', key .. ':excluded', holder)
+  redis.call('SREM', rep_key(prefix, holder, 'open'), id)
+  release_owner(prefix, key, holder)
+  release_lock(prefix, key, id, holder)
+  disarm(prefix, id, ALL_FAMILIES)
 end
 
 -- KEYS: none
--- ARGV: prefix, lead id, rep, assignment id
+-- ARGV: prefix, lead id, rep, assignment id, follow-up plan (idle_*/deal_* timers or '')
 local function accept(keys, args)
   local prefix, id, rep, assignment = args[1], args[2], args[3], args[4]
+  local plan, refused = parse_plan(args[5], FOLLOW_UP)
+  if not plan then
+    return refused
+  end
   local key = lead_key(prefix, id)
-  local state, refused = expect_move(key, id, {'assigned'}, assignment, rep)
+  local state
+  state, refused = expect_move(prefix, key, id, {'assigned'}, assignment, rep)
   if not state then
     return refused
   end
   local now = now_ms()
+  local seq = redis.call('HINCRBY', key, 'activity_seq', 1)
   redis.call('HSET', key, 'state', 'accepted', 'accepted_at', now, 'last_activity_at', now)
-  clear_sla(prefix, key, id)
+  disarm(prefix, id, SLA)
+  arm_plan(prefix, id, plan, {idle = seq, deal = assignment})
   record(prefix, id, {event = 'accepted', from = state, to = 'accepted', rep = rep,
                       assignment = tonumber(assignment), by = rep})
   return 1
 end
 
--- KEYS: target pool (sorted set by entry time), the lead's exclusion set, the rep's open set
+-- KEYS: none
 -- ARGV: prefix, lead id, rep, assignment id, reason, pool name ('' for nurture)
 local function reject(keys, args)
   local prefix, id, rep, assignment, reason = args[1], args[2], args[3], args[4], args[5]
@@ -249,24 +402,22 @@ local function reject(keys, args)
     return redis.error_reply('ERR reject needs a reason')
   end
   local key = lead_key(prefix, id)
-  local state, refused = expect_move(key, id, {'assigned', 'accepted'}, assignment, rep)
+  local state, refused = expect_move(prefix, key, id, {'assigned', 'accepted'}, assignment, rep)
   if not state then
     return refused
   end
-  return_to_pool(key, id, rep, keys[3], keys[1], keys[2], pool, now_ms())
-  clear_sla(prefix, key, id)
-  record(prefix, id, {event = 'rejected', from = state, to = 'pooled', rep = rep, pool = pool,
+  local holder = redis.call('HGET', key, 'assignee')
+  return_to_pool(prefix, id, key, holder, pool, now_ms())
+  record(prefix, id, {event = 'rejected', from = state, to = 'pooled', rep = holder, pool = pool,
                       assignment = tonumber(assignment), reason = reason, by = rep})
   return 1
 end
 
 -- An assigned lead goes back to `pool` with its holder excluded; `extra` adds fields to the
 -- history entry. Returns the lead's bounce count. The caller has checked state and assignment.
-local function bounce_assigned(prefix, id, key, assignment, reason, pool_zset, excluded, pool,
-                               extra)
+local function bounce_assigned(prefix, id, key, assignment, reason, pool, extra)
   local holder = redis.call('HGET', key, 'assignee') or ''
-  return_to_pool(key, id, holder, open_key(prefix, holder), pool_zset, excluded, pool, now_ms())
-  clear_sla(prefix, key, id)
+  return_to_pool(prefix, id, key, holder, pool, now_ms())
   local bounces = redis.call('HINCRBY', key, 'bounces', 1)
   local entry = {event = 'bounced', from = 'assigned', to = 'pooled', rep = holder, pool = pool,
                  assignment = tonumber(assignment), bounces = bounces, reason = reason,
@@ -275,10 +426,10 @@ local function bounce_assigned(prefix, id, key, assignment, reason, pool_zset, e
     entry[name] = value
   end
   record(prefix, id, entry)
-  return bounces
+  return bounces, holder
 end
 
--- KEYS: target pool, the lead's exclusion set
+-- KEYS: none
 -- ARGV: prefix, lead id, assignment id the deadline was set for, reason, pool name
 -- Returns the lead's bounce count. A deadline bounces its own assignment at most once: after
 -- the first bounce the lead is pooled, and once reassigned the token is stale.
@@ -288,28 +439,21 @@ local function bounce(keys, args)
     return redis.error_reply('ERR bounce needs a pool')
   end
   local key = lead_key(prefix, id)
-  local state, refused = expect_move(key, id, {'assigned'}, assignment, nil)
+  local state, refused = expect_move(prefix, key, id, {'assigned'}, assignment, nil)
   if not state then
     return refused
   end
-  return bounce_assigned(prefix, id, key, assignment, reason, keys[1], keys[2], pool, nil)
+  return (bounce_assigned(prefix, id, key, assignment, reason, pool, nil))
 end
 
-local function limit(name, args, index)
-  local value = args[index]
-  if not string.match(value, '^%d+$') then
-    return nil, redis.error_reply('ERR ' .. name .. ' must be a non-negative integer')
-  end
-  return tonumber(value)
-end
-
--- KEYS: the pool the lead is in, the rep's open set
--- ARGV: prefix, lead id, rep, pool name, claims per day, max held, cooldown ms
+-- KEYS: none
+-- ARGV: prefix, lead id, rep, pool name, claims per day, max held, cooldown ms,
+--       escalate after (bounces), SLA plan ('' for none)
 -- Returns the new assignment id. Every limit is checked before anything is written, so a
 -- refused claim uses none of the rep's daily quota.
 local function claim(keys, args)
   local prefix, id, rep, pool = args[1], args[2], args[3], args[4]
-  local per_day, max_held, cooldown, bad
+  local per_day, max_held, cooldown, escalate_after, bad
   per_day, bad = limit('claims per day', args, 5)
   if bad then
     return bad
@@ -322,11 +466,20 @@ local function claim(keys, args)
   if bad then
     return bad
   end
+  escalate_after, bad = limit('escalate after', args, 8)
+  if bad then
+    return bad
+  end
+  local plan, refused = parse_plan(args[9], SLA)
+  if not plan then
+    return refused
+  end
   if rep == '' then
     return redis.error_reply('ERR claim needs a rep')
   end
   local key = lead_key(prefix, id)
-  local state, refused = expect_state(key, id, {'pooled'})
+  local state
+  state, refused = expect_state(key, id, {'pooled'})
   if not state then
     return refused
   end
@@ -340,14 +493,14 @@ local function claim(keys, args)
     return conflict('rep ' .. rep .. ' returned lead ' .. id .. ' to the pool ' ..
                     (now - returned) .. ' ms ago (cooldown ' .. cooldown .. ' ms)')
   end
-  local held = redis.call('SCARD', keys[2])
+  local held = redis.call('SCARD', rep_key(prefix, rep, 'open'))
   if held >= max_held then
     return conflict('rep ' .. rep .. ' holds ' .. held .. ' leads (limit ' .. max_held .. ')')
   end
   -- One counter per rep and UTC day of Redis TIME, dropped a day after its own so nothing
   -- has to sweep old counters.
   local day = math.floor(now / 86400000)
-  local quota = prefix .. ':rep:' .. rep .. ':claims:' .. day
+  local quota = rep_key(prefix, rep, 'claims:' .. day)
   local claimed = tonumber(redis.call('GET', quota) or '0')
   if claimed >= per_day then
     return conflict('rep ' .. rep .. ' has claimed ' .. claimed .. ' leads today (limit ' ..
@@ -355,27 +508,36 @@ local function claim(keys, args)
   end
   redis.call('INCR', quota)
   redis.call('PEXPIREAT', quota, (day + 2) * 86400000)
-  local assignment = redis.call('HINCRBY', key, 'assignment_id', 1)
-  redis.call('HSET', key, 'state', 'assigned', 'assignee', rep, 'assigned_at', now)
-  redis.call('HDEL', key, 'pool', 'pooled_at', 'accepted_at', 'requeued')
-  clear_sla(prefix, key, id)
-  redis.call('ZREM', keys[1], id)
-  redis.call('SADD', keys[2], id)
+  redis.call('ZREM', prefix .. ':pool:' .. pool, id)
+  local assignment = start_assignment(prefix, id, key, rep, plan, escalate_after, now)
+  take_owner(prefix, key, rep)
   record(prefix, id, {event = 'claimed', from = state, to = 'assigned', rep = rep, pool = pool,
-                      assignment = assignment, by = rep})
+                      assignment = assignment, sla_deadline = plan_due(plan, 'sla_bounce'),
+                      by = rep})
   return assignment
 end
 
--- KEYS: the new holder's open set
--- ARGV: prefix, lead id, new holder, admin, reason
--- Returns the new assignment id; the previous holder's token is stale from now on.
+-- KEYS: none
+-- ARGV: prefix, lead id, new holder, admin, reason, escalate after (bounces), SLA plan,
+--       hand-over task ('' for none: direct | phone | in_person)
+-- Returns the new assignment id; the previous holder's token is stale from now on, and the
+-- customer moves with the lead.
 local function reassign(keys, args)
-  local prefix, id, rep, admin, reason = args[1], args[2], args[3], args[4], args[5]
+  local prefix, id, rep, admin, reason, task = args[1], args[2], args[3], args[4], args[5], args[8]
   if rep == '' or admin == '' then
     return redis.error_reply('ERR reassign needs a rep and an admin')
   end
+  local escalate_after, bad = limit('escalate after', args, 6)
+  if bad then
+    return bad
+  end
+  local plan, refused = parse_plan(args[7], SLA)
+  if not plan then
+    return refused
+  end
   local key = lead_key(prefix, id)
-  local state, refused = expect_state(key, id, {'assigned', 'accepted', 'pooled'})
+  local state
+  state, refused = expect_state(key, id, {'assigned', 'accepted', 'pooled'})
   if not state then
     return refused
   end
@@ -384,65 +546,99 @@ local function reassign(keys, args)
     local pool = redis.call('HGET', key, 'pool') or ''
     redis.call('ZREM', prefix .. ':pool:' .. pool, id)
   elseif previous then
-    redis.call('SREM', open_key(prefix, previous), id)
+    redis.call('SREM', rep_key(prefix, previous, 'open'), id)
+    release_lock(prefix, key, id, previous)
   end
-  local assignment = redis.call('HINCRBY', key, 'assignment_id', 1)
-  redis.call('HSET', key, 'state', 'assigned', 'assignee', rep, 'assigned_at', now_ms())
-  redis.call('HDEL', key, 'pool', 'pooled_at', 'accepted_at', 'requeued')
-  clear_sla(prefix, key, id)
-  redis.call('SADD', keys[1], id)
+  local now = now_ms()
+  local assignment = start_assignment(prefix, id, key, rep, plan, escalate_after, now)
+  if previous then
+    move_owner(prefix, key, previous, rep)
+  else
+    take_owner(prefix, key, rep)
+  end
+  if task and task ~= '' then
+    redis.call('HSET', key, 'handover', task)
+  end
   record(prefix, id, {event = 'reassigned', from = state, to = 'assigned', rep = rep,
-                      previous = previous, assignment = assignment, reason = reason, by = admin})
+                      previous = previous, assignment = assignment, reason = reason,
+                      handover = task ~= '' and task or nil,
+                      sla_deadline = plan_due(plan, 'sla_bounce'), by = admin})
+  notify(prefix, 'assigned', id, acting(prefix, rep, now),
+         {owner = rep, rule = 'reassigned by ' .. admin, assignment = assignment,
+          handover = task or '', previous = previous or '',
+          deadline = plan_due(plan, 'sla_bounce') or ''})
   return assignment
 end
 
--- The lead must be accepted and held by `rep`; returns the key, or nil and the refusal.
+-- The lead must be accepted and held by `rep` (or their delegate); returns the key, or nil
+-- and the refusal.
 local function held_accepted(prefix, id, rep)
   local key = lead_key(prefix, id)
   local state, refused = expect_state(key, id, {'accepted'})
   if not state then
     return nil, refused
   end
-  refused = expect_holder(key, id, rep)
+  refused = expect_holder(prefix, key, id, rep)
   if refused then
     return nil, refused
   end
   return key
 end
 
+-- A follow-up happened: the inactivity clock restarts with the caller's new idle plan.
+local function followed_up(prefix, id, key, plan)
+  local seq = redis.call('HINCRBY', key, 'activity_seq', 1)
+  redis.call('HSET', key, 'last_activity_at', now_ms())
+  disarm(prefix, id, {idle = true})
+  arm_plan(prefix, id, plan, {idle = seq})
+end
+
 -- KEYS: none
--- ARGV: prefix, lead id, rep, stage (validated by the caller against the configured stages)
+-- ARGV: prefix, lead id, rep, stage (validated by the caller against the configured stages),
+--       idle plan
 local function stage(keys, args)
   local prefix, id, rep, name = args[1], args[2], args[3], args[4]
   if name == '' then
     return redis.error_reply('ERR stage needs a name')
   end
-  local key, refused = held_accepted(prefix, id, rep)
+  local plan, refused = parse_plan(args[5], {idle = true})
+  if not plan then
+    return refused
+  end
+  local key
+  key, refused = held_accepted(prefix, id, rep)
   if not key then
     return refused
   end
   local previous = redis.call('HGET', key, 'stage')
-  redis.call('HSET', key, 'stage', name, 'last_activity_at', now_ms())
+  redis.call('HSET', key, 'stage', name)
+  followed_up(prefix, id, key, plan)
   record(prefix, id, {event = 'stage', from = 'accepted', to = 'accepted', stage = name,
                       previous_stage = previous, by = rep})
   return 1
 end
 
 -- KEYS: none
--- ARGV: prefix, lead id, rep
+-- ARGV: prefix, lead id, rep, idle plan
 local function activity(keys, args)
   local prefix, id, rep = args[1], args[2], args[3]
-  local key, refused = held_accepted(prefix, id, rep)
+  local plan, refused = parse_plan(args[4], {idle = true})
+  if not plan then
+    return refused
+  end
+  local key
+  key, refused = held_accepted(prefix, id, rep)
   if not key then
     return refused
   end
-  redis.call('HSET', key, 'last_activity_at', now_ms())
+  followed_up(prefix, id, key, plan)
   record(prefix, id, {event = 'activity', from = 'accepted', to = 'accepted', by = rep})
   return 1
 end
 
--- KEYS: the rep's open set
+-- KEYS: none
 -- ARGV: prefix, lead id, rep, outcome (won|lost), reason
+-- The holder keeps the customer (a won customer reorders); the lead leaves their open leads.
 local function close(keys, args)
   local prefix, id, rep, outcome, reason = args[1], args[2], args[3], args[4], args[5]
   if outcome ~= 'won' and outcome ~= 'lost' then
@@ -452,65 +648,15 @@ local function close(keys, args)
   if not key then
     return refused
   end
+  local holder = redis.call('HGET', key, 'assignee')
   redis.call('HSET', key, 'state', outcome, 'closed_at', now_ms(), 'close_reason', reason)
-  redis.call('SREM', keys[1], id)
-  clear_sla(prefix, key, id)
+  redis.call('SREM', rep_key(prefix, holder, 'open'), id)
+  redis.call('SADD', rep_key(prefix, holder, 'closed'), id)
+  release_lock(prefix, key, id, holder)
+  disarm(prefix, id, ALL_FAMILIES)
   record(prefix, id, {event = 'closed', from = 'accepted', to = outcome, reason = reason,
                       by = rep})
   return 1
-end
-
--- KEYS: SLA deadlines (sorted set by deadline), intake stream, public pool
--- ARGV: prefix, limit, escalate after (bounces)
--- Returns {bounced, requeued, escalated}. Each due deadline is taken off the set before it is
--- acted on, and the whole call is atomic, so any number of daemons may call this and a
--- deadline bounces once. A lead whose deadline moved (re-armed) or that left `assigned` only
--- loses the stale entry.
-local function bounce_due(keys, args)
-  local prefix = args[1]
-  local max, bad = limit('limit', args, 2)
-  if bad then
-    return bad
-  end
-  local escalate_after
-  escalate_after, bad = limit('escalate after', args, 3)
-  if bad then
-    return bad
-  end
-  local bounced, requeued, escalated = 0, 0, 0
-  if max == 0 then
-    return {bounced, requeued, escalated}
-  end
-  local due = redis.call('ZRANGE', keys[1], '-inf', now_ms(), 'BYSCORE', 'LIMIT', 0, max,
-                         'WITHSCORES')
-  for i = 1, #due, 2 do
-    local id, deadline = due[i], tonumber(due[i + 1])
-    redis.call('ZREM', keys[1], id)
-    local key = lead_key(prefix, id)
-    local state = redis.call('HGET', key, 'state')
-    if state == 'assigned' and tonumber(redis.call('HGET', key, 'sla_deadline')) == deadline then
-      local assignment = redis.call('HGET', key, 'assignment_id') or '0'
-      local extra = {}
-      local bounces = tonumber(redis.call('HGET', key, 'bounces') or '0') + 1
-      if bounces < escalate_after then
-        extra.requeued = 1
-      else
-        extra.escalated = 1
-      end
-      bounce_assigned(prefix, id, key, assignment, 'sla', keys[3], key .. ':excluded', 'public',
-                      extra)
-      bounced = bounced + 1
-      if extra.requeued then
-        redis.call('HSET', key, 'requeued', 1)
-        redis.call('XADD', keys[2], '*', 'lead', id)
-        requeued = requeued + 1
-      else
-        redis.call('HSET', key, 'escalated', 1)
-        escalated = escalated + 1
-      end
-    end
-  end
-  return {bounced, requeued, escalated}
 end
 
 redis.register_function('leadd_ingest', ingest)
@@ -524,4 +670,3 @@ redis.register_function('leadd_reassign', reassign)
 redis.register_function('leadd_stage', stage)
 redis.register_function('leadd_activity', activity)
 redis.register_function('leadd_close', close)
-redis.register_function('leadd_bounce_due', bounce_due)

@@ -28,6 +28,7 @@ constexpr std::pair<const char*, std::string Lead::*> kLeadFields[] = {
     {"country", &Lead::country},
     {"region", &Lead::region},
     {"product", &Lead::product},
+    {"grade", &Lead::grade},
     {"message", &Lead::message},
     {"raw", &Lead::raw},
 };
@@ -85,6 +86,11 @@ awaitable<Result<StoredLead>> LeadStore::Get(std::string_view lead_id) {
   for (std::size_t i = 0; i + 1 < elements.size(); i += 2) {
     stored.fields.emplace_back(elements[i].str, elements[i + 1].str);
   }
+  co_return stored;
+}
+
+awaitable<Result<StoredLead>> LeadStore::GetWithHistory(std::string_view lead_id) {
+  LEADD_CO_TRY(stored, co_await Get(lead_id));
   Args read_history{"LRANGE", keys_.History(lead_id), "0", "-1"};
   auto history = co_await redis_.AsyncCommand(std::move(read_history), use_awaitable);
   if (!history) co_return history.error();
@@ -106,13 +112,6 @@ awaitable<Result<void>> LeadStore::Quarantine(std::string_view origin, std::stri
   co_return Ok();
 }
 
-awaitable<Result<void>> LeadStore::EnsureIntakeGroup() {
-  Args create{"XGROUP", "CREATE", keys_.Intake(), std::string(kPipelineGroup), "0", "MKSTREAM"};
-  auto reply = co_await redis_.AsyncCommand(std::move(create), use_awaitable);
-  if (!reply && !reply.error().detail.starts_with("BUSYGROUP")) co_return reply.error();
-  co_return Ok();
-}
-
 awaitable<Result<std::optional<std::string>>> LeadStore::OwnerOfEmail(std::string_view key) {
   Args lookup{"HGET", keys_.OwnerByEmail(), std::string(key)};
   auto reply = co_await redis_.AsyncCommand(std::move(lookup), use_awaitable);
@@ -124,26 +123,31 @@ awaitable<Result<std::optional<std::string>>> LeadStore::OwnerOfEmail(std::strin
 awaitable<Result<Assignment>> LeadStore::Assign(const IntakeEntry& entry,
                                                 const router::Decision& decision,
                                                 std::string_view email_key,
-                                                std::chrono::milliseconds accept_within) {
+                                                const std::vector<std::string>& sla_plans,
+                                                std::uint32_t escalate_after) {
+  if (sla_plans.size() != decision.candidates.size()) {
+    co_return Rejected("assign needs one SLA plan per candidate");
+  }
   const bool rotate = !decision.round_robin_cursor.empty();
-  std::vector<std::string> args{"FCALL",
-                                "leadd_assign",
-                                "4",
-                                keys_.Intake(),
-                                keys_.OwnerByEmail(),
-                                keys_.Cursor(rotate ? decision.round_robin_cursor : "unused"),
-                                keys_.Sla(),
-                                keys_.Prefix(),
-                                std::string(kPipelineGroup),
-                                entry.entry_id,
-                                entry.lead_id,
-                                decision.rule,
-                                decision.strategy,
-                                rotate ? "1" : "0",
-                                router::ToJson(decision),
-                                std::string(email_key),
-                                std::to_string(std::max<std::int64_t>(0, accept_within.count()))};
-  args.insert(args.end(), decision.candidates.begin(), decision.candidates.end());
+  Args args{"FCALL",
+            "leadd_assign",
+            "2",
+            keys_.Intake(),
+            keys_.Cursor(rotate ? decision.round_robin_cursor : "unused"),
+            keys_.Prefix(),
+            std::string(kPipelineGroup),
+            entry.entry_id,
+            entry.lead_id,
+            decision.rule,
+            decision.strategy,
+            rotate ? "1" : "0",
+            router::ToJson(decision),
+            std::string(email_key),
+            std::to_string(escalate_after)};
+  for (std::size_t i = 0; i < sla_plans.size(); ++i) {
+    args.push_back(decision.candidates[i]);
+    args.push_back(sla_plans[i]);
+  }
   auto reply = co_await redis_.AsyncCommand(std::move(args), use_awaitable);
   if (!reply) co_return reply.error();
   auto rep = ElementString(reply.value(), 0);
@@ -152,25 +156,33 @@ awaitable<Result<Assignment>> LeadStore::Assign(const IntakeEntry& entry,
   co_return Assignment{std::move(rep).value(), reply.value().elements[1].integer == 1};
 }
 
-awaitable<Result<SlaSweep>> LeadStore::BounceDue(std::int64_t limit, std::int64_t escalate_after) {
-  Args args{"FCALL", "leadd_bounce_due", "3"};
-  args.insert(args.end(), {keys_.Sla(), keys_.Intake(), keys_.Pool(kDefaultPool)});
-  args.insert(args.end(), {keys_.Prefix(), std::to_string(limit), std::to_string(escalate_after)});
+awaitable<Result<TimerSweep>> LeadStore::FireDue(std::int64_t limit,
+                                                 std::string_view inactivity_pool) {
+  Args args{"FCALL",
+            "leadd_fire_due",
+            "2",
+            keys_.Timers(),
+            keys_.Intake(),
+            keys_.Prefix(),
+            std::to_string(limit),
+            std::string(inactivity_pool)};
   auto reply = co_await redis_.AsyncCommand(std::move(args), use_awaitable);
   if (!reply) co_return reply.error();
-  const auto& counts = reply.value().elements;
-  if (counts.size() != 3) co_return Transient("redis: unexpected bounce_due reply");
-  co_return SlaSweep{counts[0].integer, counts[1].integer, counts[2].integer};
-}
-
-awaitable<Result<void>> LeadStore::Drop(const IntakeEntry& entry) {
-  Args ack_args{"XACK", keys_.Intake(), std::string(kPipelineGroup), entry.entry_id};
-  auto ack = co_await redis_.AsyncCommand(std::move(ack_args), use_awaitable);
-  if (!ack) co_return ack.error();
-  Args del_args{"XDEL", keys_.Intake(), entry.entry_id};
-  auto del = co_await redis_.AsyncCommand(std::move(del_args), use_awaitable);
-  if (!del) co_return del.error();
-  co_return Ok();
+  const auto& n = reply.value().elements;
+  if (n.size() != 10) co_return Transient("redis: unexpected fire_due reply");
+  const auto at = [](std::int64_t ms) { return WallTime{std::chrono::milliseconds(ms)}; };
+  TimerSweep sweep;
+  sweep.now = at(n[0].integer);
+  if (n[1].integer >= 0) sweep.next_due = at(n[1].integer);
+  sweep.fired = n[2].integer;
+  sweep.stale = n[3].integer;
+  sweep.bounced = n[4].integer;
+  sweep.requeued = n[5].integer;
+  sweep.escalated = n[6].integer;
+  sweep.reminded = n[7].integer;
+  sweep.returned = n[8].integer;
+  sweep.kept_locked = n[9].integer;
+  co_return sweep;
 }
 
 awaitable<Result<void>> LeadStore::Park(const IntakeEntry& entry,
@@ -201,19 +213,6 @@ Lead LeadFromStored(const StoredLead& stored) {
   std::from_chars(received.data(), received.data() + received.size(), millis);
   lead.received_at = WallTime{std::chrono::milliseconds{millis}};
   return lead;
-}
-
-std::vector<IntakeEntry> ParseIntakeEntries(const RedisReply& entries) {
-  // Each entry: [id, [field, value, ...]]; the payload is nil when the entry was deleted.
-  std::vector<IntakeEntry> parsed;
-  for (const auto& entry : entries.elements) {
-    if (entry.elements.size() != 2) continue;
-    const auto& payload = entry.elements[1].elements;
-    for (std::size_t i = 0; i + 1 < payload.size(); i += 2) {
-      if (payload[i].str == "lead") parsed.push_back({entry.elements[0].str, payload[i + 1].str});
-    }
-  }
-  return parsed;
 }
 
 }  // namespace leadd::queue

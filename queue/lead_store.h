@@ -38,14 +38,21 @@ struct Assignment {
   bool newly_assigned = false;  // false: an earlier delivery of the same entry assigned it
 };
 
-// What one sweep of due SLA deadlines did.
-struct SlaSweep {
-  std::int64_t bounced = 0;    // assigned leads whose deadline passed, now in `public`
-  std::int64_t requeued = 0;   // of those, sent back to the intake stream for routing
-  std::int64_t escalated = 0;  // of those, left in `public` for having bounced too often
+// What one sweep of due timers did.
+struct TimerSweep {
+  WallTime now{};                    // Redis TIME at the sweep
+  std::optional<WallTime> next_due;  // the earliest timer still armed
+  std::int64_t fired = 0;            // due timers taken off the set
+  std::int64_t stale = 0;            // of those, armed for a move the lead has left behind
+  std::int64_t bounced = 0;          // assigned leads whose SLA deadline passed, now in `public`
+  std::int64_t requeued = 0;         // of the bounced, sent back to the intake stream to route
+  std::int64_t escalated = 0;        // of the bounced, held in `public` and the manager told
+  std::int64_t reminded = 0;         // reminders written to the notification outbox
+  std::int64_t returned = 0;         // accepted leads returned to the pool for inactivity
+  std::int64_t kept_locked = 0;      // inactivity returns skipped because the lead is locked
 };
 
-// One entry of the intake stream, handed to the pipeline.
+// One entry of the intake stream, handed to the pipeline (which reads the stream).
 struct IntakeEntry {
   std::string entry_id;
   std::string lead_id;
@@ -66,29 +73,34 @@ class LeadStore {
 
   // Commits the lead and its intake entry atomically, once per source key.
   boost::asio::awaitable<Result<IngestResult>> Ingest(const Lead& lead);
+  // The lead's fields (history left empty: most callers need only the state).
   boost::asio::awaitable<Result<StoredLead>> Get(std::string_view lead_id);
+  // The fields and the history.
+  boost::asio::awaitable<Result<StoredLead>> GetWithHistory(std::string_view lead_id);
   // Keeps input that could not be accepted, with the reason, for an admin to inspect.
   boost::asio::awaitable<Result<void>> Quarantine(std::string_view origin, std::string_view reason,
                                                   std::string_view raw);
 
-  // The pipeline's side: the consumer group, owner lookups, assignment and parking.
-  boost::asio::awaitable<Result<void>> EnsureIntakeGroup();
+  // The pipeline's side: owner lookups, assignment and parking.
   boost::asio::awaitable<Result<std::optional<std::string>>> OwnerOfEmail(std::string_view key);
-  // With `accept_within` > 0 the assignee must accept within it or the lead bounces (see
-  // BounceDue). A lead an SLA bounce re-queued is routed again like a new one.
-  boost::asio::awaitable<Result<Assignment>> Assign(
-      const IntakeEntry& entry, const router::Decision& decision, std::string_view email_key,
-      std::chrono::milliseconds accept_within = std::chrono::milliseconds::zero());
+  // `sla_plans` holds the encoded SLA timers (lifecycle::TimerPlan) for each of the
+  // decision's candidates, in order: the Function picks the rep (a round-robin cursor lives in
+  // Redis) and arms that rep's plan. A lead an SLA bounce re-queued is routed again like a new
+  // one. The assignment notice goes to the notification outbox in the same step.
+  boost::asio::awaitable<Result<Assignment>> Assign(const IntakeEntry& entry,
+                                                    const router::Decision& decision,
+                                                    std::string_view email_key,
+                                                    const std::vector<std::string>& sla_plans,
+                                                    std::uint32_t escalate_after);
   boost::asio::awaitable<Result<void>> Park(const IntakeEntry& entry,
                                             const router::Decision& decision);
-  // Bounces up to `limit` assigned leads whose response deadline has passed to `public`: one
-  // that has bounced fewer than `escalate_after` times is re-queued for routing (its earlier
-  // assignees excluded), the others stay in the pool, escalated. Atomic: with several daemons
-  // sweeping, each deadline bounces once.
-  boost::asio::awaitable<Result<SlaSweep>> BounceDue(std::int64_t limit,
-                                                     std::int64_t escalate_after);
-  // Acknowledges an entry whose lead is gone, so it is not delivered forever.
-  boost::asio::awaitable<Result<void>> Drop(const IntakeEntry& entry);
+  // Fires up to `limit` due timers, judged by Redis TIME: SLA reminders and bounces (a bounced
+  // lead that has bounced fewer times than its grade allows is re-queued for routing with its
+  // earlier assignees excluded, the others stay in `public`, escalated), inactivity reminders
+  // and returns to `inactivity_pool`, recurring reminders. Notices go to the outbox. Atomic:
+  // with several daemons sweeping, each timer fires once.
+  boost::asio::awaitable<Result<TimerSweep>> FireDue(std::int64_t limit,
+                                                     std::string_view inactivity_pool);
 
   const RedisKeys& Keys() const { return keys_; }
 
@@ -99,9 +111,5 @@ class LeadStore {
 
 // The lead's own fields out of its stored hash.
 Lead LeadFromStored(const StoredLead& stored);
-
-// The intake entries in a reply to XREADGROUP or XAUTOCLAIM (entries whose payload was
-// deleted come back as nil and are skipped).
-std::vector<IntakeEntry> ParseIntakeEntries(const RedisReply& entries);
 
 }  // namespace leadd::queue

@@ -22,8 +22,10 @@ class RedisKeys {
     return prefix_ + ":cursor:" + std::string(name);
   }
   std::string Pool(std::string_view name) const { return prefix_ + ":pool:" + std::string(name); }
-  // Assigned leads by the time their response SLA runs out (Redis TIME, ms).
-  std::string Sla() const { return prefix_ + ":sla"; }
+  // Every armed timer ("kind|subject|token") by its due time (Redis TIME, ms).
+  std::string Timers() const { return prefix_ + ":timers"; }
+  // The notification outbox: notices written with the move that caused them.
+  std::string Notices() const { return prefix_ + ":notify"; }
 
  private:
   std::string prefix_;

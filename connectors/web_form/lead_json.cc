@@ -16,7 +16,7 @@ struct FieldSpec {
   std::size_t max_bytes;
 };
 
-constexpr std::array<FieldSpec, 11> kFields{{
+constexpr std::array<FieldSpec, 12> kFields{{
     {"source", &Lead::source, 64},
     {"channel", &Lead::channel, kMaxFieldBytes},
     {"external_id", &Lead::external_id, kMaxFieldBytes},
@@ -27,6 +27,7 @@ constexpr std::array<FieldSpec, 11> kFields{{
     {"country", &Lead::country, 64},
     {"region", &Lead::region, kMaxFieldBytes},
     {"product", &Lead::product, kMaxFieldBytes},
+    {"grade", &Lead::grade, 32},
     {"message", &Lead::message, kMaxMessageBytes},
 }};
 

@@ -83,11 +83,13 @@ class RedisServer:
 
 
 def write_config(directory, redis_port, round_robin=("alice",), request_timeout="2s",
-                 rep_tokens=None, extra_reps=(), pools=None):
+                 rep_tokens=None, extra_reps=(), pools=None, managers=None, extra_yaml=""):
     """A daemon config against an external Redis, tokens in files beside it.
 
     rep_tokens maps a rep id to its token (written to <rep>.token); extra_reps are reps besides
-    alice and bob; pools maps a pool name to its settings, e.g. {"vip": {"max_held": 1}}."""
+    alice and bob; pools maps a pool name to its settings, e.g. {"vip": {"max_held": 1}};
+    managers maps a rep id to its manager's; extra_yaml is appended as given (top-level keys
+    such as sla or grades)."""
     with open(os.path.join(directory, "intake.token"), "w") as f:
         f.write(INTAKE_TOKEN + "\n")
     with open(os.path.join(directory, "admin.token"), "w") as f:
@@ -97,11 +99,14 @@ def write_config(directory, redis_port, round_robin=("alice",), request_timeout=
         with open(os.path.join(directory, f"{rep}.token"), "w") as f:
             f.write(token + "\n")
 
-    def token_key(rep):
-        return f", token_file: {rep}.token" if rep in rep_tokens else ""
+    managers = managers or {}
+
+    def rep_options(rep):
+        manager = f", manager: {managers[rep]}" if rep in managers else ""
+        return (f", token_file: {rep}.token" if rep in rep_tokens else "") + manager
 
     reps = ", ".join(round_robin)
-    extra = "".join(f"\n          - {{id: {rep}{token_key(rep)}}}" for rep in extra_reps)
+    extra = "".join(f"\n          - {{id: {rep}{rep_options(rep)}}}" for rep in extra_reps)
     pool_lines = ""
     if pools:
         pool_lines = "pools:" + "".join(
@@ -124,14 +129,14 @@ def write_config(directory, redis_port, round_robin=("alice",), request_timeout=
           intake_token_file: intake.token
           admin_token_file: admin.token
         reps:
-          - {{id: alice, name: Alice, email: alice@example.com, teams: [sales]{token_key("alice")}}}
-          - {{id: bob, name: Bob, email: bob@example.com, teams: [sales]{token_key("bob")}}}{extra}
+          - {{id: alice, name: Alice, email: alice@example.com, teams: [sales]{rep_options("alice")}}}
+          - {{id: bob, name: Bob, email: bob@example.com, teams: [sales]{rep_options("bob")}}}{extra}
         rules:
           - name: existing-owner
             assign: owner
           - name: everyone
             assign: {{round_robin: {{reps: [{reps}]}}}}
-        """) + pool_lines
+        """) + pool_lines + extra_yaml
     path = os.path.join(directory, "leadd.yaml")
     with open(path, "w") as f:
         f.write(text)
@@ -242,3 +247,47 @@ class LeaddTestCase(unittest.TestCase):
         shutil.rmtree(self.dir, ignore_errors=True)
         if self.leadd:
             self.assertEqual(code, 0, log[-3000:])
+
+
+class RespError(Exception):
+    """An error reply from Redis (the `-ERR ...` line)."""
+
+
+class RespConnection:
+    """One plain RESP2 connection to Redis, for checks that would otherwise start a redis-cli
+    process per command; replies come back as str, int, None or (nested) lists."""
+
+    def __init__(self, port, host="127.0.0.1", timeout=30):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.reader = self.sock.makefile("rb")
+
+    def call(self, *args):
+        out = [b"*%d\r\n" % len(args)]
+        for arg in args:
+            data = arg if isinstance(arg, bytes) else str(arg).encode()
+            out.append(b"$%d\r\n%s\r\n" % (len(data), data))
+        self.sock.sendall(b"".join(out))
+        return self._reply()
+
+    def _reply(self):
+        line = self.reader.readline()
+        if not line.endswith(b"\r\n"):
+            raise ConnectionError("redis closed the connection mid-reply")
+        kind, rest = line[:1], line[1:-2]
+        if kind == b"+":
+            return rest.decode()
+        if kind == b"-":
+            raise RespError(rest.decode())
+        if kind == b":":
+            return int(rest)
+        if kind == b"$":
+            size = int(rest)
+            return None if size < 0 else self.reader.read(size + 2)[:-2].decode()
+        if kind == b"*":
+            size = int(rest)
+            return None if size < 0 else [self._reply() for _ in range(size)]
+        raise ConnectionError(f"unexpected RESP reply {line!r}")
+
+    def close(self):
+        self.reader.close()
+        self.sock.close()

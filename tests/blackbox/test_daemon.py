@@ -38,7 +38,8 @@ class DaemonTest(LeaddTestCase):
         events = [entry["event"] for entry in body["history"]]
         self.assertEqual(events, ["ingested", "assigned"])
         self.assertEqual(self.redis.cli("HLEN", "t:source"), "1")
-        self.assertIn(f"notify.assigned lead={first['id']} rep=alice rule=everyone", leadd.log())
+        wait_until(lambda: f"notify.assigned lead={first['id']} to=alice assignment=1 owner=alice "
+                   "rule=everyone" in leadd.log(), what="the assignment notice")
         # Personal data stays out of the log.
         self.assertNotIn("jane@acme.example", leadd.log())
         self.assertNotIn("Jane Roe", leadd.log())

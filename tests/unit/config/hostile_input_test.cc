@@ -17,6 +17,7 @@ using ::testing::ElementsAre;
 using testing::Formatted;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
+using ::testing::StartsWith;
 
 constexpr std::string_view kNoSettings =
     "leadd.yaml:1:1: the file holds no settings; it is empty or holds only comments";
@@ -110,13 +111,12 @@ TEST_F(HostileInputTest, LargeScalarIsCutShortInMessages) {
       ": 1\n"
       "reps: [{id: alice}]\n"
       "rules: [{name: all, assign: owner}]\n");
+  // Only the quoted key matters here; the list of http's keys after it grows with the section.
   EXPECT_THAT(problems,
               ElementsAre("leadd.yaml:5:19: http.max_body_bytes: expected a whole number, got '" +
                               std::string(60, 'x') + "...'",
-                          "leadd.yaml:6:3: http: unknown key '" + std::string(60, 'k') +
-                              "...'; expected one of listen, intake_token_file, "
-                              "intake_token_credential, admin_token_file, admin_token_credential, "
-                              "max_body_bytes, request_timeout"));
+                          StartsWith("leadd.yaml:6:3: http: unknown key '" + std::string(60, 'k') +
+                                     "...'; expected one of listen, intake_token_file, ")));
 }
 
 TEST_F(HostileInputTest, BinaryGarbageIsOneProblem) {

@@ -209,7 +209,8 @@ TEST_F(LoadConfigTest, UnknownKeyWithoutNearMatchListsTheKnownKeys) {
       Problems(WithTail("version: 1\ncolour: blue\n")),
       ElementsAre(
           "leadd.yaml:2:1: unknown key 'colour'; expected one of version, "
-          "state_dir, instance_name, shutdown_grace, log, redis, http, reps, rules, pools, sla"));
+          "state_dir, instance_name, shutdown_grace, log, redis, http, reps, rules, pools, sla, "
+          "grades, inactivity, stages"));
 }
 
 TEST_F(LoadConfigTest, MissingRequiredKeysAreReportedAtTheParentMapping) {
@@ -598,7 +599,7 @@ TEST_F(LoadConfigTest, SlaIsChecked) {
                   "5m, 2h, 7d or 1h30m, got 'soon'",
                   "leadd.yaml:2:52: sla.escalate_after_bounces: expected a whole number, got '-1'",
                   "leadd.yaml:2:56: sla: unknown key 'acept'; expected one of accept_within, "
-                  "escalate_after_bounces"));
+                  "remind_before, escalate_after_bounces, clock, default_grade"));
   EXPECT_THAT(
       Problems(WithTail("version: 1\nsla: {accept_within: 0s, escalate_after_bounces: 0}\n")),
       ElementsAre("leadd.yaml:2:22: sla.accept_within: must be longer than 0s; leave "

@@ -9,9 +9,17 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
+config::Rep MakeRep(std::string id, std::string name, std::string email) {
+  config::Rep rep;
+  rep.id = std::move(id);
+  rep.name = std::move(name);
+  rep.email = std::move(email);
+  rep.teams = {"sales"};
+  return rep;
+}
+
 std::vector<config::Rep> Reps() {
-  return {{"alice", "Alice", "alice@example.com", {"sales"}, std::nullopt},
-          {"bob", "Bob", "bob@example.com", {"sales"}, std::nullopt}};
+  return {MakeRep("alice", "Alice", "alice@example.com"), MakeRep("bob", "Bob", "bob@example.com")};
 }
 
 std::vector<config::Rule> OwnerThenRotation() {

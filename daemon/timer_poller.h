@@ -1,4 +1,5 @@
-// SlaPoller: bounces assigned leads whose response SLA ran out, once a second.
+// TimerPoller: fires due timers — SLA reminders and bounces, inactivity reminders and returns,
+// recurring reminders — which live in Redis and are judged by Redis TIME.
 #pragma once
 
 #include <utility>  // before Asio: Boost 1.74 + g++ 12 need std::exchange declared first
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "core/clock.h"
 #include "queue/lead_store.h"
@@ -18,12 +20,14 @@ class logger;
 
 namespace leadd::daemon {
 
-// The deadlines live in Redis (LeadStore::BounceDue), so every daemon may poll: the sweep is
-// one atomic Function and a deadline bounces once however many of them run. A bounce that
-// re-queues a lead hands it to the pipeline through the intake stream.
+// Every daemon polls: a sweep is one atomic Function and a timer fires once however many of
+// them run, so a dead daemon's timers are taken over at the next poll of any other. After a
+// sweep the poller sleeps until the earliest armed timer, at most kInterval (a timer another
+// daemon arms meanwhile waits for that) — so a due timer is late by at most kInterval, and by
+// the round trip when it was already known.
 //
 // Lifecycle: Start -> Stop(done) on one executor; `done` runs after the sweep in hand.
-class SlaPoller {
+class TimerPoller {
  public:
   static constexpr Duration kInterval{1000};
   static constexpr std::int64_t kBatch = 1000;
@@ -33,14 +37,17 @@ class SlaPoller {
     Clock& clock;
     queue::LeadStore& store;
     // Read per sweep so that a reload applies at once.
-    std::function<std::uint32_t()> escalate_after_bounces;
+    std::function<std::string()> inactivity_pool;
     std::shared_ptr<spdlog::logger> log;
   };
 
-  explicit SlaPoller(Deps deps) : deps_(std::move(deps)) {}
+  explicit TimerPoller(Deps deps) : deps_(std::move(deps)) {}
 
   void Start();
   void Stop(std::function<void()> done);
+
+  // How long to sleep after a sweep that saw `next_due` at Redis time `now`.
+  static Duration SleepAfter(WallTime now, std::optional<WallTime> next_due);
 
  private:
   boost::asio::awaitable<void> Run();

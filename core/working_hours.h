@@ -11,7 +11,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 
-namespace leadd::queue {
+namespace leadd {
 
 // A team's week in its local time. Build it with MakeWorkingHours, which checks it once (at
 // config load, where every problem is reported together) so the per-lead functions below need no
@@ -46,4 +46,4 @@ WallTime DeadlineFor(WallTime start, Duration budget, const WorkingHours& hours)
 // Whether `t` falls inside working hours; same precondition as DeadlineFor.
 bool IsWorkingTime(WallTime t, const WorkingHours& hours);
 
-}  // namespace leadd::queue
+}  // namespace leadd

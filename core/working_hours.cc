@@ -1,4 +1,4 @@
-#include "queue/working_hours.h"
+#include "core/working_hours.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -10,7 +10,7 @@
 
 #include <date/tz.h>
 
-namespace leadd::queue {
+namespace leadd {
 namespace {
 
 using std::chrono::minutes;
@@ -115,4 +115,4 @@ bool IsWorkingTime(WallTime t, const WorkingHours& hours) {
   return false;
 }
 
-}  // namespace leadd::queue
+}  // namespace leadd

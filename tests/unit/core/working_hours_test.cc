@@ -1,4 +1,4 @@
-#include "queue/working_hours.h"
+#include "core/working_hours.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 
 #include <date/date.h>
 
-namespace leadd::queue {
+namespace leadd {
 namespace {
 
 using namespace std::chrono_literals;
@@ -180,4 +180,4 @@ TEST(WorkingHoursTest, NegativeBudgetCountsAsZero) {
 }
 
 }  // namespace
-}  // namespace leadd::queue
+}  // namespace leadd
