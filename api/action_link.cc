@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "api/http_answers.h"
+#include "core/lead.h"
 
 namespace leadd::api {
 namespace {

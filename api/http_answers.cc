@@ -80,9 +80,4 @@ bool SameToken(std::string_view given, std::string_view expected) {
          CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
 }
 
-bool IsLeadId(std::string_view id) {
-  return id.size() > 2 && id.size() <= 24 && id.starts_with("L-") &&
-         id.find_first_not_of("0123456789", 2) == std::string_view::npos;
-}
-
 }  // namespace leadd::api

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "api/http_server.h"
+#include "core/lead.h"  // IsLeadId, for the routes that take one
 #include "core/result.h"
 
 namespace leadd::api {
@@ -39,7 +40,5 @@ inline bool HasBearer(const Request& request, std::string_view token) {
   return SameToken(BearerOf(request), token);
 }
 
-// Lead ids are "L-<n>"; anything else would name some other key under the lead's prefix.
-bool IsLeadId(std::string_view id);
 
 }  // namespace leadd::api

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/clock.h"
 
@@ -27,5 +28,11 @@ struct Lead {
   std::string raw;  // the bytes as received, kept for audit and replay
   WallTime received_at{};
 };
+
+// "L-<digits>", as the intake assigns them; anything else in a URL or a link is not a lead.
+inline bool IsLeadId(std::string_view id) {
+  return id.size() > 2 && id.size() <= 24 && id.starts_with("L-") &&
+         id.find_first_not_of("0123456789", 2) == std::string_view::npos;
+}
 
 }  // namespace leadd
