@@ -40,5 +40,4 @@ inline bool HasBearer(const Request& request, std::string_view token) {
   return SameToken(BearerOf(request), token);
 }
 
-
 }  // namespace leadd::api

@@ -4,9 +4,9 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -60,8 +60,9 @@ void ReadSecretKeys(MappingReader& mapping, std::string_view name, SecretSlot sl
 // `form` tells what a name may be), then calls `read(name, entry)` for each good one; an empty
 // entry (`vip:` alone) is null with its key's position. Returns false when some name could not
 // be read, so later checks that need every name can stand down.
-bool ReadNamedEntries(const ValueRef& value, std::string_view what,
-                      bool (*is_name)(std::string_view), std::string_view form, ProblemLog& log,
-                      const std::function<void(const std::string& name, const ValueRef& entry)>& read);
+bool ReadNamedEntries(
+    const ValueRef& value, std::string_view what, bool (*is_name)(std::string_view),
+    std::string_view form, ProblemLog& log,
+    const std::function<void(const std::string& name, const ValueRef& entry)>& read);
 
 }  // namespace leadd::config

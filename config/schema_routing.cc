@@ -248,9 +248,10 @@ void ReadPoolsSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
       });
 }
 
-bool ReadNamedEntries(const ValueRef& value, std::string_view what,
-                      bool (*is_name)(std::string_view), std::string_view form, ProblemLog& log,
-                      const std::function<void(const std::string& name, const ValueRef& entry)>& read) {
+bool ReadNamedEntries(
+    const ValueRef& value, std::string_view what, bool (*is_name)(std::string_view),
+    std::string_view form, ProblemLog& log,
+    const std::function<void(const std::string& name, const ValueRef& entry)>& read) {
   const std::string kind(what);
   if (!value.node.IsMap()) {
     log.Add(value.at, value.path,

@@ -366,8 +366,9 @@ std::optional<WorkingHours> ReadWorkingHours(const ValueRef& value, ProblemLog& 
 }
 
 void ReadGradesSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
-  const std::string form = "letters, digits, '_' and '-', starting with a letter or digit, at most " +
-                           std::to_string(kMaxGradeNameBytes) + " characters";
+  const std::string form =
+      "letters, digits, '_' and '-', starting with a letter or digit, at most " +
+      std::to_string(kMaxGradeNameBytes) + " characters";
   draft.grades_complete = ReadNamedEntries(
       value, "grade", IsGradeName, form, log, [&](const std::string& name, const ValueRef& grade) {
         bool timers_read = true;
