@@ -161,6 +161,18 @@ local function release_lock(prefix, key, id, holder)
   end
 end
 
+-- Reps who left (`leadctl rep offboard`): nothing is handed to them any more.
+local function departed_key(prefix)
+  return prefix .. ':departed'
+end
+
+local function refuse_departed(prefix, rep)
+  if redis.call('SISMEMBER', departed_key(prefix), rep) == 1 then
+    return redis.error_reply('CONFLICT rep ' .. rep .. ' has left')
+  end
+  return nil
+end
+
 local function limit(name, args, index)
   local value = args[index]
   if not value or not string.match(value, '^%d+$') then
@@ -477,6 +489,10 @@ local function claim(keys, args)
   if rep == '' then
     return redis.error_reply('ERR claim needs a rep')
   end
+  refused = refuse_departed(prefix, rep)
+  if refused then
+    return refused
+  end
   local key = lead_key(prefix, id)
   local state
   state, refused = expect_state(key, id, {'pooled'})
@@ -526,6 +542,10 @@ local function reassign(keys, args)
   local prefix, id, rep, admin, reason, task = args[1], args[2], args[3], args[4], args[5], args[8]
   if rep == '' or admin == '' then
     return redis.error_reply('ERR reassign needs a rep and an admin')
+  end
+  local gone = refuse_departed(prefix, rep)
+  if gone then
+    return gone
   end
   local escalate_after, bad = limit('escalate after', args, 6)
   if bad then

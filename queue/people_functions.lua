@@ -4,10 +4,6 @@
 -- step is safe to repeat, so a departure cut short (a dead daemon, Redis away) is finished by
 -- running it again.
 
-local function departed_key(prefix)
-  return prefix .. ':departed'
-end
-
 -- The rep's customers that no open lead of theirs carries: with `route`, these would stay
 -- with nobody to route them to.
 local function kept_customers(prefix, rep)

@@ -67,6 +67,19 @@ TEST_F(PeopleTest, DepartMarksTheRepOnceAndEndsTheAbsence) {
   EXPECT_EQ(departed.value(), std::vector<std::string>{"alice"});
 }
 
+TEST_F(PeopleTest, NothingIsHandedToADepartedRep) {
+  const std::string pooled = AssignedTo("bob");
+  ASSERT_TRUE(Await(transitions_->Reject(pooled, "bob", "1", "not ours")));
+  const std::string held = AssignedTo("bob");
+  ASSERT_TRUE(Await(departures_->Depart("alice", DepartureMode::kTo, "admin")));
+  ExpectRefused(transitions_->Claim(pooled, "alice", "nurture", ClaimLimits{10, 10, hours(0)}),
+                Errc::kConflict, "CONFLICT rep alice has left");
+  ExpectRefused(transitions_->Reassign(held, "alice", "admin", "cover"), Errc::kConflict,
+                "CONFLICT rep alice has left");
+  EXPECT_EQ(Field(pooled, "state"), "pooled");
+  EXPECT_EQ(Field(held, "assignee"), "bob");
+}
+
 TEST_F(PeopleTest, RouteIsRefusedWhileTheRepKeepsCustomersBeyondOpenLeads) {
   AssignedTo("alice");  // its customer leaves with the lead: no obstacle
   WonBy("alice");
