@@ -181,6 +181,20 @@ local function limit(name, args, index)
   return tonumber(value)
 end
 
+-- The non-negative integers at the {name, index} pairs of `specs`, in order; or nil and the
+-- refusal naming the first bad one.
+local function limits(args, specs)
+  local values = {}
+  for i, spec in ipairs(specs) do
+    local value, bad = limit(spec[1], args, spec[2])
+    if bad then
+      return nil, bad
+    end
+    values[i] = value
+  end
+  return values
+end
+
 -- KEYS: source index (hash), lead sequence, intake stream
 -- ARGV: prefix, source key, then the lead's field/value pairs
 -- Returns {lead id, 1 if created or 0 if the source key was seen before}.
@@ -465,23 +479,12 @@ end
 -- refused claim uses none of the rep's daily quota.
 local function claim(keys, args)
   local prefix, id, rep, pool = args[1], args[2], args[3], args[4]
-  local per_day, max_held, cooldown, escalate_after, bad
-  per_day, bad = limit('claims per day', args, 5)
-  if bad then
+  local n, bad = limits(args, {{'claims per day', 5}, {'max held', 6}, {'cooldown', 7},
+                                {'escalate after', 8}})
+  if not n then
     return bad
   end
-  max_held, bad = limit('max held', args, 6)
-  if bad then
-    return bad
-  end
-  cooldown, bad = limit('cooldown', args, 7)
-  if bad then
-    return bad
-  end
-  escalate_after, bad = limit('escalate after', args, 8)
-  if bad then
-    return bad
-  end
+  local per_day, max_held, cooldown, escalate_after = n[1], n[2], n[3], n[4]
   local plan, refused = parse_plan(args[9], SLA)
   if not plan then
     return refused

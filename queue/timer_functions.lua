@@ -244,15 +244,11 @@ end
 -- receives reminders, meets the SLAs); ownership does not change.
 local function away(keys, args)
   local prefix, rep, delegate, by = args[1], args[2], args[5], args[6]
-  local from, to, bad
-  from, bad = limit('from', args, 3)
-  if bad then
+  local n, bad = limits(args, {{'from', 3}, {'to', 4}})
+  if not n then
     return bad
   end
-  to, bad = limit('to', args, 4)
-  if bad then
-    return bad
-  end
+  local from, to = n[1], n[2]
   if rep == '' or delegate == '' or rep == delegate then
     return redis.error_reply('ERR away needs a rep and a different delegate')
   end
@@ -290,19 +286,11 @@ local function reminder_add(keys, args)
   if kind ~= 'reorder' and kind ~= 'cadence' then
     return redis.error_reply('ERR reminder kind must be reorder or cadence, not "' .. kind .. '"')
   end
-  local every, ahead, first, bad
-  every, bad = limit('every', args, 5)
-  if bad then
+  local n, bad = limits(args, {{'every', 5}, {'ahead', 6}, {'first', 7}})
+  if not n then
     return bad
   end
-  ahead, bad = limit('ahead', args, 6)
-  if bad then
-    return bad
-  end
-  first, bad = limit('first', args, 7)
-  if bad then
-    return bad
-  end
+  local every, ahead, first = n[1], n[2], n[3]
   if every == 0 or ahead >= every then
     return redis.error_reply('ERR a reminder needs every > 0 and ahead < every')
   end
