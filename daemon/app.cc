@@ -26,6 +26,7 @@
 #include "notify/log_notifier.h"
 #include "queue/departures.h"
 #include "queue/embedded_redis.h"
+#include "queue/function_call.h"
 #include "queue/lead_store.h"
 #include "queue/lead_transitions.h"
 #include "queue/redis_client.h"
@@ -189,15 +190,16 @@ class Daemon {
           {"FUNCTION", "LOAD", "REPLACE", std::string(queue::LeadStore::FunctionsSource())},
           [this, done = std::move(done)](Result<queue::RedisReply> loaded) mutable {
             if (!loaded) return done(loaded.error());
-            redis_->Command({"FCALL", "leadd_migrate", "0", settings_.redis.key_prefix},
-                            [this, done = std::move(done)](Result<queue::RedisReply> moved) {
-                              if (!moved) return done(moved.error());
-                              if (moved.value().integer > 0) {
-                                log_->info("upgrade.migrated_deadlines count={}",
-                                           moved.value().integer);
-                              }
-                              done(Ok());
-                            });
+            redis_->Command(
+                queue::FunctionCall("leadd_migrate", {}, queue::FunctionClock::RedisTime(),
+                                    {settings_.redis.key_prefix}),
+                [this, done = std::move(done)](Result<queue::RedisReply> moved) {
+                  if (!moved) return done(moved.error());
+                  if (moved.value().integer > 0) {
+                    log_->info("upgrade.migrated_deadlines count={}", moved.value().integer);
+                  }
+                  done(Ok());
+                });
           });
     });
     redis_->SetOnReadyChange([this](bool ready) {

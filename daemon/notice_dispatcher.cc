@@ -62,7 +62,7 @@ awaitable<Result<void>> NoticeDispatcher::Deliver(const StreamEntry& entry) {
                        notice.value().kind, notice.value().recipient, delivered.error().detail);
     }
   }
-  co_return co_await outbox_.Finish(entry.id);
+  co_return Ok();
 }
 
 awaitable<void> NoticeDispatcher::Run() {
@@ -70,14 +70,19 @@ awaitable<void> NoticeDispatcher::Run() {
     auto batch = co_await outbox_.Next();
     bool failed = !batch;
     if (batch) {
+      std::vector<std::string> done;
       for (const auto& entry : batch.value()) {
         auto delivered = co_await Deliver(entry);
         if (!delivered) {
           failed = true;
-          outbox_.RereadOwnPending();
           break;
         }
+        done.push_back(entry.id);
       }
+      // What was delivered leaves the outbox even when a later notice failed: a retry must
+      // not send it twice.
+      if (!(co_await outbox_.Finish(done))) failed = true;
+      if (failed) outbox_.RereadOwnPending();
     }
     if (!failed) {
       failures_ = 0;

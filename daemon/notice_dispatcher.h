@@ -67,6 +67,7 @@ class NoticeDispatcher {
 
  private:
   boost::asio::awaitable<void> Run();
+  // Hands the notice to the channel (or drops one no retry can fix); kTransient: try again.
   boost::asio::awaitable<Result<void>> Deliver(const StreamEntry& entry);
 
   Deps deps_;

@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
+#include <set>
+#include <string_view>
 
 #include "core/clock_wait.h"
 #include "daemon/spawn_loop.h"
@@ -48,75 +51,136 @@ awaitable<void> Pipeline::Run() {
       deps_.log->info("pipeline.read_resumed after_attempts={}", read_failures_);
       read_failures_ = 0;
     }
-    for (const auto& item : batch.value()) {
-      const queue::IntakeEntry entry{item.id, std::string(item.Field("lead"))};
-      auto processed = co_await Process(entry);
-      if (!processed) {
-        // The entry stays pending; it is read again from our own pending list after a pause.
-        deps_.log->warn("pipeline.retry lead={} error=\"{}\"", entry.lead_id,
-                        processed.error().detail);
-        intake_.RereadOwnPending();
-        co_await AsyncWait(deps_.clock, kRetryDelay, use_awaitable);
-        break;
-      }
+    auto processed = co_await Process(batch.value());
+    if (!processed) {
+      // What was not assigned stays pending; it is read again from our own pending list after
+      // a pause (what was, was acknowledged with its assignment).
+      deps_.log->warn("pipeline.retry entries={} error=\"{}\"", batch.value().size(),
+                      processed.error().detail);
+      intake_.RereadOwnPending();
+      co_await AsyncWait(deps_.clock, kRetryDelay, use_awaitable);
     }
   }
   if (on_stopped_) on_stopped_();
 }
 
-awaitable<Result<void>> Pipeline::Process(const queue::IntakeEntry& entry) {
-  auto& store = deps_.store;
-  auto stored = co_await store.Get(entry.lead_id);
-  if (!stored) {
-    if (stored.error().code != Errc::kNotFound) co_return stored.error();
-    // Acknowledged, so that it is not delivered forever.
-    deps_.log->error("pipeline.lead_missing lead={} entry={}", entry.lead_id, entry.entry_id);
-    co_return co_await intake_.Finish(entry.entry_id);
+std::vector<std::size_t> IndependentRuns(const std::vector<std::vector<std::string>>& keys) {
+  std::vector<std::size_t> runs;
+  std::set<std::string_view> seen;
+  std::size_t length = 0;
+  for (const auto& item : keys) {
+    const bool repeats = std::any_of(item.begin(), item.end(), [&](const std::string& key) {
+      return !key.empty() && seen.contains(key);
+    });
+    if (repeats) {
+      runs.push_back(length);
+      seen.clear();
+      length = 0;
+    }
+    for (const auto& key : item) {
+      if (!key.empty()) seen.insert(key);
+    }
+    ++length;
   }
-  const Lead lead = queue::LeadFromStored(stored.value());
+  if (length > 0) runs.push_back(length);
+  return runs;
+}
 
-  const std::string email_key = dedupe::EmailKey(lead.email);
-  std::optional<dedupe::OwnerMatch> owner;
-  if (!email_key.empty()) {
-    LEADD_CO_TRY(owner_rep, co_await store.OwnerOfEmail(email_key));
-    if (owner_rep) owner = dedupe::OwnerMatch{*owner_rep, "email", "exact email match"};
+awaitable<Result<void>> Pipeline::Process(const std::vector<StreamEntry>& batch) {
+  std::vector<std::string> lead_ids;
+  lead_ids.reserve(batch.size());
+  for (const auto& item : batch) lead_ids.emplace_back(item.Field("lead"));
+  LEADD_CO_TRY(stored, co_await deps_.store.GetMany(lead_ids));
+
+  std::vector<Routable> leads;
+  std::vector<std::string> missing;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!stored[i]) {
+      deps_.log->error("pipeline.lead_missing lead={} entry={}", lead_ids[i], batch[i].id);
+      missing.push_back(batch[i].id);
+      continue;
+    }
+    Lead lead = queue::LeadFromStored(*stored[i]);
+    std::string email_key = dedupe::EmailKey(lead.email);
+    leads.push_back(Routable{queue::IntakeEntry{batch[i].id, lead_ids[i]}, std::move(lead),
+                             stored[i]->Field("state") == "pooled", std::move(email_key)});
   }
+  // Acknowledged, so that they are not delivered forever.
+  LEADD_CO_TRYV(co_await intake_.Finish(missing));
+
+  std::vector<std::vector<std::string>> keys;
+  keys.reserve(leads.size());
+  for (const auto& each : leads) keys.push_back({each.entry.lead_id, each.email_key});
+  std::size_t start = 0;
+  for (const std::size_t length : IndependentRuns(keys)) {
+    LEADD_CO_TRYV(co_await Route(std::span<const Routable>(leads).subspan(start, length)));
+    start += length;
+  }
+  co_return Ok();
+}
+
+awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads) {
+  auto& store = deps_.store;
+  std::vector<std::string> email_keys;
+  for (const auto& each : leads) {
+    if (!each.email_key.empty()) email_keys.push_back(each.email_key);
+  }
+  LEADD_CO_TRY(owners, co_await store.OwnersOfEmails(email_keys));
 
   // Departed reps are never chosen; only a lead that was assigned before can also have reps
   // who gave it up.
-  std::vector<std::string> excluded;
-  {
+  std::vector<std::vector<std::string>> unions;
+  unions.reserve(leads.size());
+  for (const auto& each : leads) {
     std::vector<std::string> members{"SUNION", queue::DepartedKey(store.Keys())};
-    if (stored.value().Field("state") == "pooled") {
-      members.push_back(queue::ExcludedKey(store.Keys(), entry.lead_id));
-    }
-    auto reply = co_await deps_.blocking_redis.AsyncCommand(std::move(members), use_awaitable);
-    if (!reply) co_return reply.error();
-    for (const auto& member : reply.value().elements) excluded.push_back(member.str);
+    if (each.pooled) members.push_back(queue::ExcludedKey(store.Keys(), each.entry.lead_id));
+    unions.push_back(std::move(members));
   }
+  auto excluded = co_await deps_.blocking_redis.AsyncCommands(std::move(unions), use_awaitable);
 
   const auto router = deps_.current_router();
-  const router::Decision decision = router->Decide(lead, owner, excluded);
-  if (!decision.Routed()) {
-    LEADD_CO_TRYV(co_await store.Park(entry, decision));
-    deps_.log->warn("lead.unrouted lead={} pool={}", entry.lead_id, queue::LeadStore::kDefaultPool);
-    co_return Ok();
-  }
   // The Function picks among the candidates (a round-robin cursor lives in Redis), so each
   // gets its own plan: with working hours, deadlines differ by rep.
   const auto planner = deps_.current_planner();
   const WallTime now = deps_.clock.WallNow();
-  std::vector<std::string> plans;
-  plans.reserve(decision.candidates.size());
-  for (const auto& rep : decision.candidates) {
-    plans.push_back(planner->Assignment(lead.grade, rep, now).Encode());
+  std::vector<queue::AssignRequest> requests;
+  std::size_t next_owner = 0;
+  for (std::size_t i = 0; i < leads.size(); ++i) {
+    const auto& [entry, lead, pooled, email_key] = leads[i];
+    std::optional<dedupe::OwnerMatch> owner;
+    if (!email_key.empty()) {
+      if (const auto& rep = owners[next_owner++]) {
+        owner = dedupe::OwnerMatch{*rep, "email", "exact email match"};
+      }
+    }
+    if (!excluded[i]) co_return excluded[i].error();
+    std::vector<std::string> reps;
+    for (const auto& member : excluded[i].value().elements) reps.push_back(member.str);
+
+    router::Decision decision = router->Decide(lead, owner, reps);
+    if (!decision.Routed()) {
+      LEADD_CO_TRYV(co_await store.Park(entry, decision));
+      deps_.log->warn("lead.unrouted lead={} pool={}", entry.lead_id,
+                      queue::LeadStore::kDefaultPool);
+      continue;
+    }
+    std::vector<std::string> plans;
+    plans.reserve(decision.candidates.size());
+    for (const auto& rep : decision.candidates) {
+      plans.push_back(planner->Assignment(lead.grade, rep, now).Encode());
+    }
+    const auto escalate_after = planner->ForGrade(lead.grade).escalate_after_bounces;
+    requests.push_back(queue::AssignRequest{entry, std::move(decision), email_key, std::move(plans),
+                                            escalate_after});
   }
-  const auto escalate_after = planner->ForGrade(lead.grade).escalate_after_bounces;
-  LEADD_CO_TRY(assignment,
-               co_await store.Assign(entry, decision, email_key, plans, escalate_after));
-  if (assignment.newly_assigned) {
-    deps_.log->info("lead.routed lead={} rep={} rule={} strategy={}", entry.lead_id, assignment.rep,
-                    decision.rule, decision.strategy);
+  auto assigned = co_await store.AssignAll(requests);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (!assigned[i]) co_return assigned[i].error();
+    if (assigned[i].value().newly_assigned) {
+      const auto& decision = requests[i].decision;
+      deps_.log->info("lead.routed lead={} rep={} rule={} strategy={}", requests[i].entry.lead_id,
+                      assigned[i].value().rep, decision.rule, decision.strategy);
+    }
   }
   co_return Ok();
 }

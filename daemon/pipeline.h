@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "daemon/stream_consumer.h"
@@ -24,6 +26,11 @@ class logger;
 }
 
 namespace leadd::daemon {
+
+// Splits items, in order, into consecutive runs within which no key repeats (empty keys do not
+// count), and returns the runs' lengths. A lead is routed only after the leads before it with
+// the same email are assigned, since its owner lookup must see them.
+std::vector<std::size_t> IndependentRuns(const std::vector<std::vector<std::string>>& keys);
 
 // Lifecycle: Start -> Stop(done) on one executor. Delivery is at least once: an entry is
 // acknowledged in the same Redis function that assigns its lead, and one that a dead
@@ -49,13 +56,24 @@ class Pipeline {
   Pipeline(Deps deps, std::string consumer_name, Duration block_for);
 
   void Start();
-  // Finishes the lead in hand, then calls `done`. Entries read but not yet routed stay
+  // Finishes the batch in hand, then calls `done`. Entries read but not yet routed stay
   // pending in Redis and are claimed later.
   void Stop(std::function<void()> done);
 
  private:
+  // A lead read off the intake stream, about to be routed.
+  struct Routable {
+    queue::IntakeEntry entry;
+    Lead lead;
+    bool pooled = false;  // assigned before: reps who gave it up are excluded
+    std::string email_key;
+  };
+
   boost::asio::awaitable<void> Run();
-  boost::asio::awaitable<Result<void>> Process(const queue::IntakeEntry& entry);
+  // A batch costs a few round trips to Redis, not a few per lead: the leads are read together,
+  // then each run of independent leads is looked up together and assigned together.
+  boost::asio::awaitable<Result<void>> Process(const std::vector<StreamEntry>& batch);
+  boost::asio::awaitable<Result<void>> Route(std::span<const Routable> leads);
 
   Deps deps_;
   StreamConsumer intake_;

@@ -90,11 +90,17 @@ awaitable<Result<std::vector<StreamEntry>>> StreamConsumer::Next() {
   co_return ParseStreamEntries(stream.elements[1]);
 }
 
-awaitable<Result<void>> StreamConsumer::Finish(std::string_view entry_id) {
-  Args ack{"XACK", options_.stream, options_.group, std::string(entry_id)};
-  LEADD_CO_TRYV(co_await redis_.AsyncCommand(std::move(ack), use_awaitable));
-  Args del{"XDEL", options_.stream, std::string(entry_id)};
-  LEADD_CO_TRYV(co_await redis_.AsyncCommand(std::move(del), use_awaitable));
+awaitable<Result<void>> StreamConsumer::Finish(const std::vector<std::string>& entry_ids) {
+  if (entry_ids.empty()) co_return Ok();
+  Args ack{"XACK", options_.stream, options_.group};
+  ack.insert(ack.end(), entry_ids.begin(), entry_ids.end());
+  Args del{"XDEL", options_.stream};
+  del.insert(del.end(), entry_ids.begin(), entry_ids.end());
+  std::vector<Args> both{std::move(ack), std::move(del)};
+  auto replies = co_await redis_.AsyncCommands(std::move(both), use_awaitable);
+  for (auto& reply : replies) {
+    if (!reply) co_return reply.error();
+  }
   co_return Ok();
 }
 

@@ -50,8 +50,9 @@ class StreamConsumer {
   boost::asio::awaitable<Result<std::vector<StreamEntry>>> Next();
   // After a failed entry: the next read starts again from this consumer's own pending entries.
   void RereadOwnPending() { reread_own_pending_ = true; }
-  // XACK and XDEL: the entry is done with (its payload lives elsewhere).
-  boost::asio::awaitable<Result<void>> Finish(std::string_view entry_id);
+  // XACK and XDEL, in one round trip: the entries are done with (their payload lives
+  // elsewhere).
+  boost::asio::awaitable<Result<void>> Finish(const std::vector<std::string>& entry_ids);
 
   // Whether a read has succeeded yet: failures before the first one are the connection
   // coming up, not news.

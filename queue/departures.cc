@@ -36,9 +36,9 @@ Result<std::int64_t> Element(const RedisReply& reply, std::size_t index) {
 
 awaitable<Result<DepartureStart>> Departures::Depart(std::string_view rep, DepartureMode mode,
                                                      std::string_view by) {
-  Args command{"FCALL",        "leadd_depart",   "0",
-               keys_.Prefix(), std::string(rep), mode == DepartureMode::kTo ? "to" : "route",
-               std::string(by)};
+  Args args{keys_.Prefix(), std::string(rep), mode == DepartureMode::kTo ? "to" : "route",
+            std::string(by)};
+  auto command = FunctionCall("leadd_depart", {}, clock_, std::move(args));
   LEADD_CO_TRY(reply, co_await redis_.AsyncCommand(std::move(command), use_awaitable));
   DepartureStart start;
   LEADD_CO_TRY(newly, Element(reply, 0));
@@ -71,9 +71,8 @@ awaitable<Result<void>> Departures::ForgetOpen(std::string_view rep, std::string
 
 awaitable<Result<bool>> Departures::Requeue(std::string_view lead_id, std::string_view rep,
                                             std::string_view by) {
-  Args command{"FCALL",          "leadd_requeue_departed", "1",
-               keys_.Intake(),   keys_.Prefix(),           std::string(lead_id),
-               std::string(rep), std::string(by)};
+  Args args{keys_.Prefix(), std::string(lead_id), std::string(rep), std::string(by)};
+  auto command = FunctionCall("leadd_requeue_departed", {keys_.Intake()}, clock_, std::move(args));
   LEADD_CO_TRY(reply, co_await redis_.AsyncCommand(std::move(command), use_awaitable));
   LEADD_CO_TRY(requeued, reply.AsInteger());
   co_return requeued == 1;
@@ -83,14 +82,9 @@ awaitable<Result<CustomerTransfer>> Departures::TransferCustomers(std::string_vi
                                                                   std::string_view to,
                                                                   std::int64_t batch,
                                                                   std::string_view by) {
-  Args command{"FCALL",
-               "leadd_transfer_customers",
-               "0",
-               keys_.Prefix(),
-               std::string(rep),
-               std::string(to),
-               std::to_string(batch),
-               std::string(by)};
+  Args args{keys_.Prefix(), std::string(rep), std::string(to), std::to_string(batch),
+            std::string(by)};
+  auto command = FunctionCall("leadd_transfer_customers", {}, clock_, std::move(args));
   LEADD_CO_TRY(reply, co_await redis_.AsyncCommand(std::move(command), use_awaitable));
   CustomerTransfer moved;
   LEADD_CO_TRY(leads, Element(reply, 0));

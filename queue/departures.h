@@ -13,6 +13,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "queue/function_call.h"
 #include "queue/redis_client.h"
 #include "queue/redis_keys.h"
 
@@ -66,7 +67,8 @@ enum class DepartureMode { kTo, kRoute };
 // argument), kTransient (Redis away; every call here is safe to repeat).
 class Departures {
  public:
-  Departures(RedisClient& redis, RedisKeys keys) : redis_(redis), keys_(std::move(keys)) {}
+  Departures(RedisClient& redis, RedisKeys keys, FunctionClock clock = FunctionClock::RedisTime())
+      : redis_(redis), keys_(std::move(keys)), clock_(clock) {}
 
   // Marks `rep` departed and ends their absence; refused (kConflict) for kRoute while the rep
   // keeps customers or closed leads that no open lead carries.
@@ -92,6 +94,7 @@ class Departures {
  private:
   RedisClient& redis_;
   RedisKeys keys_;
+  FunctionClock clock_;
 };
 
 }  // namespace leadd::queue

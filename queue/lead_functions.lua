@@ -2,13 +2,35 @@
 -- Every change of a lead's state is one of these functions: Redis runs each atomically, so
 -- any number of leadd instances can share the work without double assignment. Loaded with
 -- FUNCTION LOAD REPLACE on every connect; functions persist with the data (RDB/AOF), so a
--- restart or failover never leaves a caller with NOSCRIPT. Time is Redis TIME, the one clock
--- every instance agrees on. (This file and timer_functions.lua form one library: the second
--- uses the local helpers of the first.)
+-- restart or failover never leaves a caller with NOSCRIPT. (This file, timer_functions.lua and
+-- people_functions.lua form one library: the others use the local helpers of the first.)
+--
+-- Time is Redis TIME, the one clock every instance agrees on, read once per call so that
+-- every time a call records is the same. A caller may instead pass the time of a simulated
+-- clock: every function takes the clock as its first argument ('' for Redis TIME, or epoch
+-- ms), which `clocked` takes off before the function proper sees its arguments.
+local call_clock = {}
 
 local function now_ms()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if not call_clock.now then
+    local t = redis.call('TIME')
+    call_clock.now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  return call_clock.now
+end
+
+local function clocked(fn)
+  return function(keys, args)
+    local simulated = table.remove(args, 1)
+    if simulated == '' then
+      call_clock.now = nil
+    elseif simulated and string.match(simulated, '^%d+$') then
+      call_clock.now = tonumber(simulated)
+    else
+      return redis.error_reply('ERR the first argument must be the clock: empty or epoch ms')
+    end
+    return fn(keys, args)
+  end
 end
 
 local function lead_key(prefix, id)
@@ -682,14 +704,14 @@ local function close(keys, args)
   return 1
 end
 
-redis.register_function('leadd_ingest', ingest)
-redis.register_function('leadd_assign', assign)
-redis.register_function('leadd_park', park)
-redis.register_function('leadd_accept', accept)
-redis.register_function('leadd_reject', reject)
-redis.register_function('leadd_bounce', bounce)
-redis.register_function('leadd_claim', claim)
-redis.register_function('leadd_reassign', reassign)
-redis.register_function('leadd_stage', stage)
-redis.register_function('leadd_activity', activity)
-redis.register_function('leadd_close', close)
+redis.register_function('leadd_ingest', clocked(ingest))
+redis.register_function('leadd_assign', clocked(assign))
+redis.register_function('leadd_park', clocked(park))
+redis.register_function('leadd_accept', clocked(accept))
+redis.register_function('leadd_reject', clocked(reject))
+redis.register_function('leadd_bounce', clocked(bounce))
+redis.register_function('leadd_claim', clocked(claim))
+redis.register_function('leadd_reassign', clocked(reassign))
+redis.register_function('leadd_stage', clocked(stage))
+redis.register_function('leadd_activity', clocked(activity))
+redis.register_function('leadd_close', clocked(close))

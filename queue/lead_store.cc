@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "core/clock.h"
+#include "queue/function_call.h"
 #include "queue/lead_functions_source.h"
 
 namespace leadd::queue {
@@ -40,6 +41,25 @@ Result<std::string> ElementString(const RedisReply& reply, std::size_t index) {
   return reply.elements[index].AsString();
 }
 
+// A lead's hash as HGETALL returns it; an empty reply means no such lead.
+std::optional<StoredLead> StoredFromHash(const RedisReply& hash) {
+  if (hash.elements.empty()) return std::nullopt;
+  StoredLead stored;
+  const auto& elements = hash.elements;
+  for (std::size_t i = 0; i + 1 < elements.size(); i += 2) {
+    stored.fields.emplace_back(elements[i].str, elements[i + 1].str);
+  }
+  return stored;
+}
+
+Result<Assignment> AssignmentFromReply(const Result<RedisReply>& reply) {
+  if (!reply) return reply.error();
+  auto rep = ElementString(reply.value(), 0);
+  if (!rep) return rep.error();
+  if (reply.value().elements.size() < 2) return Transient("redis: unexpected assign reply");
+  return Assignment{std::move(rep).value(), reply.value().elements[1].integer == 1};
+}
+
 }  // namespace
 
 std::string_view StoredLead::Field(std::string_view name) const {
@@ -52,14 +72,7 @@ std::string_view StoredLead::Field(std::string_view name) const {
 std::string_view LeadStore::FunctionsSource() { return kLeadFunctionsSource; }
 
 awaitable<Result<IngestResult>> LeadStore::Ingest(const Lead& lead) {
-  Args args{"FCALL",
-            "leadd_ingest",
-            "3",
-            keys_.SourceIndex(),
-            keys_.LeadSequence(),
-            keys_.Intake(),
-            keys_.Prefix(),
-            lead.source_key};
+  Args args{keys_.Prefix(), lead.source_key};
   for (const auto& [name, member] : kLeadFields) {
     if ((lead.*member).empty()) continue;
     args.emplace_back(name);
@@ -67,8 +80,11 @@ awaitable<Result<IngestResult>> LeadStore::Ingest(const Lead& lead) {
   }
   args.emplace_back("received_at");
   args.push_back(std::to_string(ToEpochMillis(lead.received_at)));
+  auto command =
+      FunctionCall("leadd_ingest", {keys_.SourceIndex(), keys_.LeadSequence(), keys_.Intake()},
+                   clock_, std::move(args));
 
-  auto reply = co_await redis_.AsyncCommand(std::move(args), use_awaitable);
+  auto reply = co_await redis_.AsyncCommand(std::move(command), use_awaitable);
   if (!reply) co_return reply.error();
   auto id = ElementString(reply.value(), 0);
   if (!id) co_return id.error();
@@ -80,13 +96,24 @@ awaitable<Result<StoredLead>> LeadStore::Get(std::string_view lead_id) {
   Args read_hash{"HGETALL", keys_.Lead(lead_id)};
   auto hash = co_await redis_.AsyncCommand(std::move(read_hash), use_awaitable);
   if (!hash) co_return hash.error();
-  if (hash.value().elements.empty()) co_return NotFound("no lead " + std::string(lead_id));
-  StoredLead stored;
-  const auto& elements = hash.value().elements;
-  for (std::size_t i = 0; i + 1 < elements.size(); i += 2) {
-    stored.fields.emplace_back(elements[i].str, elements[i + 1].str);
+  auto stored = StoredFromHash(hash.value());
+  if (!stored) co_return NotFound("no lead " + std::string(lead_id));
+  co_return std::move(*stored);
+}
+
+awaitable<Result<std::vector<std::optional<StoredLead>>>> LeadStore::GetMany(
+    const std::vector<std::string>& lead_ids) {
+  std::vector<Args> reads;
+  reads.reserve(lead_ids.size());
+  for (const auto& id : lead_ids) reads.push_back(Args{"HGETALL", keys_.Lead(id)});
+  auto hashes = co_await redis_.AsyncCommands(std::move(reads), use_awaitable);
+  std::vector<std::optional<StoredLead>> leads;
+  leads.reserve(hashes.size());
+  for (auto& hash : hashes) {
+    if (!hash) co_return hash.error();
+    leads.push_back(StoredFromHash(hash.value()));
   }
-  co_return stored;
+  co_return leads;
 }
 
 awaitable<Result<StoredLead>> LeadStore::GetWithHistory(std::string_view lead_id) {
@@ -112,61 +139,72 @@ awaitable<Result<void>> LeadStore::Quarantine(std::string_view origin, std::stri
   co_return Ok();
 }
 
-awaitable<Result<std::optional<std::string>>> LeadStore::OwnerOfEmail(std::string_view key) {
-  Args lookup{"HGET", keys_.OwnerByEmail(), std::string(key)};
+awaitable<Result<std::vector<std::optional<std::string>>>> LeadStore::OwnersOfEmails(
+    const std::vector<std::string>& keys) {
+  std::vector<std::optional<std::string>> owners;
+  if (keys.empty()) co_return owners;
+  Args lookup{"HMGET", keys_.OwnerByEmail()};
+  lookup.insert(lookup.end(), keys.begin(), keys.end());
   auto reply = co_await redis_.AsyncCommand(std::move(lookup), use_awaitable);
   if (!reply) co_return reply.error();
-  if (reply.value().type == RedisReply::Type::kNil) co_return std::optional<std::string>{};
-  co_return std::optional<std::string>{reply.value().str};
+  if (reply.value().elements.size() != keys.size()) {
+    co_return Transient("redis: unexpected HMGET reply");
+  }
+  for (const auto& owner : reply.value().elements) {
+    if (owner.type == RedisReply::Type::kNil) {
+      owners.emplace_back();
+    } else {
+      owners.emplace_back(owner.str);
+    }
+  }
+  co_return owners;
 }
 
-awaitable<Result<Assignment>> LeadStore::Assign(const IntakeEntry& entry,
-                                                const router::Decision& decision,
-                                                std::string_view email_key,
-                                                const std::vector<std::string>& sla_plans,
-                                                std::uint32_t escalate_after) {
-  if (sla_plans.size() != decision.candidates.size()) {
-    co_return Rejected("assign needs one SLA plan per candidate");
+awaitable<Result<Assignment>> LeadStore::Assign(const AssignRequest& request) {
+  const std::vector<AssignRequest> one{request};
+  auto results = co_await AssignAll(one);
+  co_return std::move(results.front());
+}
+
+awaitable<std::vector<Result<Assignment>>> LeadStore::AssignAll(
+    const std::vector<AssignRequest>& requests) {
+  std::vector<Result<Assignment>> results;
+  std::vector<Args> calls;
+  std::vector<std::size_t> called;  // which request each call serves
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const auto& [entry, decision, email_key, sla_plans, escalate_after] = requests[i];
+    if (sla_plans.size() != decision.candidates.size()) {
+      results.emplace_back(Rejected("assign needs one SLA plan per candidate"));
+      continue;
+    }
+    results.emplace_back(Transient("redis: no reply"));
+    const bool rotate = !decision.round_robin_cursor.empty();
+    Args args{keys_.Prefix(),     std::string(kPipelineGroup),
+              entry.entry_id,     entry.lead_id,
+              decision.rule,      decision.strategy,
+              rotate ? "1" : "0", router::ToJson(decision),
+              email_key,          std::to_string(escalate_after)};
+    for (std::size_t c = 0; c < sla_plans.size(); ++c) {
+      args.push_back(decision.candidates[c]);
+      args.push_back(sla_plans[c]);
+    }
+    Args keys{keys_.Intake(), keys_.Cursor(rotate ? decision.round_robin_cursor : "unused")};
+    calls.push_back(FunctionCall("leadd_assign", std::move(keys), clock_, std::move(args)));
+    called.push_back(i);
   }
-  const bool rotate = !decision.round_robin_cursor.empty();
-  Args args{"FCALL",
-            "leadd_assign",
-            "2",
-            keys_.Intake(),
-            keys_.Cursor(rotate ? decision.round_robin_cursor : "unused"),
-            keys_.Prefix(),
-            std::string(kPipelineGroup),
-            entry.entry_id,
-            entry.lead_id,
-            decision.rule,
-            decision.strategy,
-            rotate ? "1" : "0",
-            router::ToJson(decision),
-            std::string(email_key),
-            std::to_string(escalate_after)};
-  for (std::size_t i = 0; i < sla_plans.size(); ++i) {
-    args.push_back(decision.candidates[i]);
-    args.push_back(sla_plans[i]);
+  auto replies = co_await redis_.AsyncCommands(std::move(calls), use_awaitable);
+  for (std::size_t k = 0; k < replies.size(); ++k) {
+    results[called[k]] = AssignmentFromReply(replies[k]);
   }
-  auto reply = co_await redis_.AsyncCommand(std::move(args), use_awaitable);
-  if (!reply) co_return reply.error();
-  auto rep = ElementString(reply.value(), 0);
-  if (!rep) co_return rep.error();
-  if (reply.value().elements.size() < 2) co_return Transient("redis: unexpected assign reply");
-  co_return Assignment{std::move(rep).value(), reply.value().elements[1].integer == 1};
+  co_return results;
 }
 
 awaitable<Result<TimerSweep>> LeadStore::FireDue(std::int64_t limit,
                                                  std::string_view inactivity_pool) {
-  Args args{"FCALL",
-            "leadd_fire_due",
-            "2",
-            keys_.Timers(),
-            keys_.Intake(),
-            keys_.Prefix(),
-            std::to_string(limit),
-            std::string(inactivity_pool)};
-  auto reply = co_await redis_.AsyncCommand(std::move(args), use_awaitable);
+  Args args{keys_.Prefix(), std::to_string(limit), std::string(inactivity_pool)};
+  auto command =
+      FunctionCall("leadd_fire_due", {keys_.Timers(), keys_.Intake()}, clock_, std::move(args));
+  auto reply = co_await redis_.AsyncCommand(std::move(command), use_awaitable);
   if (!reply) co_return reply.error();
   const auto& n = reply.value().elements;
   if (n.size() != 10) co_return Transient("redis: unexpected fire_due reply");
@@ -187,18 +225,11 @@ awaitable<Result<TimerSweep>> LeadStore::FireDue(std::int64_t limit,
 
 awaitable<Result<void>> LeadStore::Park(const IntakeEntry& entry,
                                         const router::Decision& decision) {
-  Args park{"FCALL",
-            "leadd_park",
-            "2",
-            keys_.Intake(),
-            keys_.Pool(kDefaultPool),
-            keys_.Prefix(),
-            std::string(kPipelineGroup),
-            entry.entry_id,
-            entry.lead_id,
-            router::ToJson(decision),
-            std::string(kDefaultPool)};
-  auto reply = co_await redis_.AsyncCommand(std::move(park), use_awaitable);
+  Args args{keys_.Prefix(), std::string(kPipelineGroup), entry.entry_id,
+            entry.lead_id,  router::ToJson(decision),    std::string(kDefaultPool)};
+  auto command = FunctionCall("leadd_park", {keys_.Intake(), keys_.Pool(kDefaultPool)}, clock_,
+                              std::move(args));
+  auto reply = co_await redis_.AsyncCommand(std::move(command), use_awaitable);
   if (!reply) co_return reply.error();
   co_return Ok();
 }

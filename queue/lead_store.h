@@ -14,6 +14,7 @@
 
 #include "core/lead.h"
 #include "core/result.h"
+#include "queue/function_call.h"
 #include "queue/redis_client.h"
 #include "queue/redis_keys.h"
 #include "router/decision.h"
@@ -58,6 +59,16 @@ struct IntakeEntry {
   std::string lead_id;
 };
 
+// What the pipeline asks of one routed entry: `sla_plans` holds the encoded SLA timers
+// (lifecycle::TimerPlan) for each of the decision's candidates, in order.
+struct AssignRequest {
+  IntakeEntry entry;
+  router::Decision decision;
+  std::string email_key;
+  std::vector<std::string> sla_plans;
+  std::uint32_t escalate_after = 0;
+};
+
 // All methods run on the Redis client's executor. Errors: kTransient when Redis is away or
 // slow (nothing was committed, or the commit is idempotent and safe to retry), kNotFound for
 // an unknown lead.
@@ -66,7 +77,8 @@ class LeadStore {
   static constexpr std::string_view kPipelineGroup = "pipeline";
   static constexpr std::string_view kDefaultPool = "public";
 
-  LeadStore(RedisClient& redis, RedisKeys keys) : redis_(redis), keys_(std::move(keys)) {}
+  LeadStore(RedisClient& redis, RedisKeys keys, FunctionClock clock = FunctionClock::RedisTime())
+      : redis_(redis), keys_(std::move(keys)), clock_(clock) {}
 
   // The Lua library of state transitions, for FUNCTION LOAD on every connect.
   static std::string_view FunctionsSource();
@@ -75,6 +87,9 @@ class LeadStore {
   boost::asio::awaitable<Result<IngestResult>> Ingest(const Lead& lead);
   // The lead's fields (history left empty: most callers need only the state).
   boost::asio::awaitable<Result<StoredLead>> Get(std::string_view lead_id);
+  // Several leads' fields in one round trip, in order; an unknown lead is nullopt.
+  boost::asio::awaitable<Result<std::vector<std::optional<StoredLead>>>> GetMany(
+      const std::vector<std::string>& lead_ids);
   // The fields and the history.
   boost::asio::awaitable<Result<StoredLead>> GetWithHistory(std::string_view lead_id);
   // Keeps input that could not be accepted, with the reason, for an admin to inspect.
@@ -82,16 +97,17 @@ class LeadStore {
                                                   std::string_view raw);
 
   // The pipeline's side: owner lookups, assignment and parking.
-  boost::asio::awaitable<Result<std::optional<std::string>>> OwnerOfEmail(std::string_view key);
-  // `sla_plans` holds the encoded SLA timers (lifecycle::TimerPlan) for each of the
-  // decision's candidates, in order: the Function picks the rep (a round-robin cursor lives in
-  // Redis) and arms that rep's plan. A lead an SLA bounce re-queued is routed again like a new
-  // one. The assignment notice goes to the notification outbox in the same step.
-  boost::asio::awaitable<Result<Assignment>> Assign(const IntakeEntry& entry,
-                                                    const router::Decision& decision,
-                                                    std::string_view email_key,
-                                                    const std::vector<std::string>& sla_plans,
-                                                    std::uint32_t escalate_after);
+  // The owner of each normalised email key (dedupe::EmailKey), in order, in one round trip.
+  boost::asio::awaitable<Result<std::vector<std::optional<std::string>>>> OwnersOfEmails(
+      const std::vector<std::string>& keys);
+  // The Function picks among the candidates (a round-robin cursor lives in Redis) and arms
+  // that rep's plan. A lead an SLA bounce re-queued is routed again like a new one. The
+  // assignment notice goes to the notification outbox in the same step.
+  boost::asio::awaitable<Result<Assignment>> Assign(const AssignRequest& request);
+  // Each request in its own Function call, all in one round trip, run by Redis in order: one
+  // result per request.
+  boost::asio::awaitable<std::vector<Result<Assignment>>> AssignAll(
+      const std::vector<AssignRequest>& requests);
   boost::asio::awaitable<Result<void>> Park(const IntakeEntry& entry,
                                             const router::Decision& decision);
   // Fires up to `limit` due timers, judged by Redis TIME: SLA reminders and bounces (a bounced
@@ -107,6 +123,7 @@ class LeadStore {
  private:
   RedisClient& redis_;
   RedisKeys keys_;
+  FunctionClock clock_;
 };
 
 // The lead's own fields out of its stored hash.

@@ -24,9 +24,8 @@ std::int64_t ToInt(std::string_view text) {
 }  // namespace
 
 awaitable<Result<RedisReply>> LeadTransitions::Call(std::string_view function, Args args) {
-  Args command{"FCALL", Str(function), "0", keys_.Prefix()};
-  command.insert(command.end(), std::make_move_iterator(args.begin()),
-                 std::make_move_iterator(args.end()));
+  args.insert(args.begin(), keys_.Prefix());
+  auto command = FunctionCall(function, {}, clock_, std::move(args));
   co_return co_await redis_.AsyncCommand(std::move(command), use_awaitable);
 }
 

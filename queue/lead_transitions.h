@@ -14,6 +14,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "queue/function_call.h"
 #include "queue/redis_client.h"
 #include "queue/redis_keys.h"
 
@@ -87,7 +88,9 @@ class LeadTransitions {
   static constexpr std::string_view kNurturePool = "nurture";
   static constexpr std::string_view kPublicPool = "public";
 
-  LeadTransitions(RedisClient& redis, RedisKeys keys) : redis_(redis), keys_(std::move(keys)) {}
+  LeadTransitions(RedisClient& redis, RedisKeys keys,
+                  FunctionClock clock = FunctionClock::RedisTime())
+      : redis_(redis), keys_(std::move(keys)), clock_(clock) {}
 
   // assigned → accepted, by the assignee with the current assignment id; arms `follow_up`.
   boost::asio::awaitable<Result<void>> Accept(std::string_view lead_id, std::string_view rep,
@@ -168,12 +171,13 @@ class LeadTransitions {
   const RedisKeys& Keys() const { return keys_; }
 
  private:
-  // FCALL `function` 0 <prefix> args...
+  // FCALL `function` 0 <clock> <prefix> args...
   boost::asio::awaitable<Result<RedisReply>> Call(std::string_view function,
                                                   std::vector<std::string> args);
 
   RedisClient& redis_;
   RedisKeys keys_;
+  FunctionClock clock_;
 };
 
 }  // namespace leadd::queue

@@ -131,6 +131,6 @@ local function transfer_customers(keys, args)
           redis.call('SCARD', customers_from)}
 end
 
-redis.register_function('leadd_depart', depart)
-redis.register_function('leadd_requeue_departed', requeue_departed)
-redis.register_function('leadd_transfer_customers', transfer_customers)
+redis.register_function('leadd_depart', clocked(depart))
+redis.register_function('leadd_requeue_departed', clocked(requeue_departed))
+redis.register_function('leadd_transfer_customers', clocked(transfer_customers))

@@ -631,4 +631,29 @@ void RedisClient::Command(std::vector<std::string> args, Duration timeout, Callb
   impl_->Issue(std::move(args), timeout, std::move(callback), false);
 }
 
+void RedisClient::Commands(std::vector<std::vector<std::string>> commands, BatchCallback callback) {
+  if (commands.empty()) {
+    boost::asio::post(executor_, [done = std::move(callback)] { done({}); });
+    return;
+  }
+  struct Batch {
+    std::vector<std::optional<Result<RedisReply>>> replies;
+    std::size_t left;
+    BatchCallback done;
+  };
+  auto batch =
+      std::make_shared<Batch>(Batch{std::vector<std::optional<Result<RedisReply>>>(commands.size()),
+                                    commands.size(), std::move(callback)});
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    Command(std::move(commands[i]), [batch, i](Result<RedisReply> reply) {
+      batch->replies[i].emplace(std::move(reply));
+      if (--batch->left > 0) return;
+      std::vector<Result<RedisReply>> replies;
+      replies.reserve(batch->replies.size());
+      for (auto& each : batch->replies) replies.push_back(std::move(*each));
+      batch->done(std::move(replies));
+    });
+  }
+}
+
 }  // namespace leadd::queue

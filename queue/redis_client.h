@@ -88,6 +88,11 @@ class RedisClient {
   void Command(std::vector<std::string> args, Callback callback);
   void Command(std::vector<std::string> args, Duration timeout, Callback callback);
 
+  // Sends the commands back to back, so a batch costs one round trip, and calls back once
+  // with every reply (or error), in the order given. An empty batch completes at once.
+  using BatchCallback = std::function<void(std::vector<Result<RedisReply>>)>;
+  void Commands(std::vector<std::vector<std::string>> commands, BatchCallback callback);
+
   // Completion-token form with the signature void(Result<RedisReply>), e.g.
   // `co_await client.AsyncCommand({"GET", key}, boost::asio::use_awaitable)`.
   template <class Token>
@@ -96,23 +101,41 @@ class RedisClient {
   }
   template <class Token>
   auto AsyncCommand(std::vector<std::string> args, Duration timeout, Token&& token) {
-    return boost::asio::async_initiate<Token, void(Result<RedisReply>)>(
-        [this](auto handler, std::vector<std::string> command, Duration deadline) {
-          // Shared because std::function needs a copyable target and handlers may be move-only.
-          using Handler = std::decay_t<decltype(handler)>;
-          auto shared = std::make_shared<Handler>(std::move(handler));
-          Command(std::move(command), deadline, [shared, ex = executor_](Result<RedisReply> r) {
-            auto target = boost::asio::get_associated_executor(*shared, ex);
-            boost::asio::dispatch(
-                target, [shared, reply = std::move(r)]() mutable { (*shared)(std::move(reply)); });
-          });
-        },
-        token, std::move(args), timeout);
+    return Initiate<Result<RedisReply>>(
+        std::forward<Token>(token), [this, command = std::move(args), timeout](auto done) mutable {
+          Command(std::move(command), timeout, std::move(done));
+        });
+  }
+  // Completion-token form of Commands: void(std::vector<Result<RedisReply>>).
+  template <class Token>
+  auto AsyncCommands(std::vector<std::vector<std::string>> commands, Token&& token) {
+    return Initiate<std::vector<Result<RedisReply>>>(
+        std::forward<Token>(token), [this, batch = std::move(commands)](auto done) mutable {
+          Commands(std::move(batch), std::move(done));
+        });
   }
 
  private:
   class Impl;
   Duration RequestTimeout() const;
+
+  // Runs start(callback) and completes `token` with the value the callback receives, on the
+  // handler's associated executor.
+  template <class Value, class Token, class Start>
+  auto Initiate(Token&& token, Start start) {
+    return boost::asio::async_initiate<Token, void(Value)>(
+        [ex = executor_](auto handler, Start begin) {
+          // Shared because std::function needs a copyable target and handlers may be move-only.
+          using Handler = std::decay_t<decltype(handler)>;
+          auto shared = std::make_shared<Handler>(std::move(handler));
+          begin([shared, ex](Value value) {
+            auto target = boost::asio::get_associated_executor(*shared, ex);
+            boost::asio::dispatch(
+                target, [shared, v = std::move(value)]() mutable { (*shared)(std::move(v)); });
+          });
+        },
+        token, std::move(start));
+  }
 
   boost::asio::any_io_executor executor_;
   std::unique_ptr<Impl> impl_;

@@ -112,8 +112,8 @@ class LeadFixture : public ::testing::Test {
     decision.rule = "test";
     decision.strategy = "owner";
     decision.candidates = {rep};
-    auto assigned = Await(store_->Assign(IntakeEntry{"0-1", id}, decision, EmailOf(leads_made_),
-                                         {plan}, escalate_after));
+    auto assigned = Await(store_->Assign(AssignRequest{
+        IntakeEntry{"0-1", id}, decision, EmailOf(leads_made_), {plan}, escalate_after}));
     EXPECT_TRUE(assigned) << assigned.error().detail;
     return id;
   }

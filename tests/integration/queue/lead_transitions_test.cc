@@ -112,7 +112,8 @@ class LeadTransitionsTest : public ::testing::Test {
     decision.rule = "test";
     decision.strategy = "owner";
     decision.candidates = {rep};
-    auto assigned = Await(store_->Assign(IntakeEntry{"0-1", id}, decision, "", {""}, 2));
+    auto assigned =
+        Await(store_->Assign(AssignRequest{IntakeEntry{"0-1", id}, decision, "", {""}, 2}));
     EXPECT_TRUE(assigned) << assigned.error().detail;
     return id;
   }
@@ -641,8 +642,8 @@ class SlaDeadlineTest : public LeadTransitionsTest {
     decision.rule = "test";
     decision.strategy = "owner";
     decision.candidates = {rep};
-    auto assigned = Await(store_->Assign(IntakeEntry{"0-1", id}, decision, "",
-                                         {BounceAfter(within)}, escalate_after));
+    auto assigned = Await(store_->Assign(AssignRequest{
+        IntakeEntry{"0-1", id}, decision, "", {BounceAfter(within)}, escalate_after}));
     EXPECT_TRUE(assigned) << assigned.error().detail;
     if (assigned) {
       EXPECT_EQ(assigned.value().rep, rep);
@@ -749,14 +750,14 @@ TEST_F(SlaDeadlineTest, DeadlinesOfAnOlderVersionMoveIntoTheTimerSet) {
   const auto gone = NewLead();  // still ingested: its old deadline is dropped
   const auto due = std::to_string(ToEpochMillis(std::chrono::system_clock::now()) - 1);
   ASSERT_TRUE(server_->Run({"ZADD", "t:sla", due, id, due, gone}));
-  auto moved = server_->Run({"FCALL", "leadd_migrate", "0", "t"});
+  auto moved = server_->Run({"FCALL", "leadd_migrate", "0", "", "t"});
   ASSERT_TRUE(moved) << moved.error().detail;
   EXPECT_EQ(moved.value().integer, 1);
   EXPECT_EQ(server_->Run({"EXISTS", "t:sla"}).value().integer, 0);
   EXPECT_EQ(SlaSize(), 1);
   EXPECT_EQ(Sweep().bounced, 1);
   EXPECT_EQ(Field(id, "state"), "pooled");
-  EXPECT_EQ(server_->Run({"FCALL", "leadd_migrate", "0", "t"}).value().integer, 0);
+  EXPECT_EQ(server_->Run({"FCALL", "leadd_migrate", "0", "", "t"}).value().integer, 0);
 }
 
 TEST_F(SlaDeadlineTest, ConcurrentSweepsBounceEachLeadOnce) {
@@ -831,8 +832,8 @@ TEST_F(SlaDeadlineTest, EscalatesAfterTheConfiguredBounces) {
   decision.rule = "test";
   decision.strategy = "owner";
   decision.candidates = {"carol"};
-  auto again = Await(
-      store_->Assign(IntakeEntry{"0-1", id}, decision, "", {BounceAfter(milliseconds(1))}, 2));
+  auto again = Await(store_->Assign(
+      AssignRequest{IntakeEntry{"0-1", id}, decision, "", {BounceAfter(milliseconds(1))}, 2}));
   ASSERT_TRUE(again);
   EXPECT_FALSE(again.value().newly_assigned);
   EXPECT_EQ(Field(id, "state"), "pooled");
