@@ -539,7 +539,8 @@ local function claim(keys, args)
     return conflict('rep ' .. rep .. ' holds ' .. held .. ' leads (limit ' .. max_held .. ')')
   end
   -- One counter per rep and UTC day of Redis TIME, dropped a day after its own so nothing
-  -- has to sweep old counters.
+  -- has to sweep old counters. (Expiry is relative: Redis expires keys by its own clock, which
+  -- a simulated one is not.)
   local day = math.floor(now / 86400000)
   local quota = rep_key(prefix, rep, 'claims:' .. day)
   local claimed = tonumber(redis.call('GET', quota) or '0')
@@ -548,7 +549,7 @@ local function claim(keys, args)
                     per_day .. ')')
   end
   redis.call('INCR', quota)
-  redis.call('PEXPIREAT', quota, (day + 2) * 86400000)
+  redis.call('PEXPIRE', quota, (day + 2) * 86400000 - now)
   redis.call('ZREM', prefix .. ':pool:' .. pool, id)
   local assignment = start_assignment(prefix, id, key, rep, plan, escalate_after, now)
   take_owner(prefix, key, rep)

@@ -50,7 +50,7 @@ struct TimerSweep {
   std::int64_t escalated = 0;        // of the bounced, held in `public` and the manager told
   std::int64_t reminded = 0;         // reminders written to the notification outbox
   std::int64_t returned = 0;         // accepted leads returned to the pool for inactivity
-  std::int64_t kept_locked = 0;      // inactivity returns skipped because the lead is locked
+  std::int64_t kept_locked = 0;      // return reminders and returns skipped: the lead is locked
 };
 
 // One entry of the intake stream, handed to the pipeline (which reads the stream).

@@ -53,7 +53,11 @@ function fire.sla_bounce(prefix, id, key, token, due, now, ctx)
   return 'bounced'
 end
 
+-- A locked lead is not returned, so its holder is not told it will be.
 local function remind_return(prefix, id, key, reason, returns_at, now)
+  if redis.call('HGET', key, 'locked') == '1' then
+    return 'kept_locked'
+  end
   local holder = redis.call('HGET', key, 'assignee')
   notify(prefix, 'return_reminder', id, acting(prefix, holder, now),
          {owner = holder, reason = reason, returns_at = returns_at or ''})
@@ -260,8 +264,9 @@ local function away(keys, args)
     return conflict('delegate ' .. delegate .. ' is away then too (delegating to ' .. chained .. ')')
   end
   redis.call('HSET', rep_key(prefix, rep, 'absence'), 'from', from, 'to', to, 'delegate', delegate)
-  -- Kept a day past its end for `leadctl` to show; no sweep needed.
-  redis.call('PEXPIREAT', rep_key(prefix, rep, 'absence'), to + 86400000)
+  -- Kept a day past its end for `leadctl` to show; no sweep needed. (Relative, as in claim: an
+  -- absence that ended over a day ago is gone at once.)
+  redis.call('PEXPIRE', rep_key(prefix, rep, 'absence'), to + 86400000 - now_ms())
   audit_rep(prefix, rep, {event = 'away', from = from, to = to, delegate = delegate, by = by})
   return 1
 end

@@ -1,11 +1,14 @@
 // LeadFixture: a real redis-server with the leadd Functions loaded, a client on a test-owned
-// io_context, and readers for what the Functions leave behind (hashes, sets, streams).
+// io_context, and readers for what the Functions leave behind (hashes, sets, streams). The
+// Functions judge time by a simulated clock that only the test moves, so a test names the exact
+// instant every timer is due and steps through days of them in milliseconds.
 #pragma once
 
 #include <utility>  // before Asio: Boost 1.74 + g++ 12 need std::exchange declared first
 
 #include <gtest/gtest.h>
 
+#include <date/date.h>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -18,6 +21,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/asio_clock.h"
@@ -26,6 +30,7 @@
 #include "queue/lead_transitions.h"
 #include "queue/redis_client.h"
 #include "router/decision.h"
+#include "tests/fakes/manual_clock.h"
 #include "tests/fakes/redis_server.h"
 #include "tests/fakes/run_until.h"
 
@@ -41,6 +46,11 @@ struct OutboxEntry {
     return found == fields.end() ? std::string() : found->second;
   }
 };
+
+// Where the simulated clock starts: Friday 2032-03-05 09:00:00 UTC, a working morning before a
+// weekend, and more than a week before Europe and the US change to summer time.
+inline const WallTime kSimulatedStart =
+    date::sys_days{date::year{2032} / date::March / date::day{5}} + std::chrono::hours(9);
 
 class LeadFixture : public ::testing::Test {
  protected:
@@ -65,9 +75,19 @@ class LeadFixture : public ::testing::Test {
     client_->Start();
     ASSERT_TRUE(fakes::RunUntil(
         io_, [&] { return client_->IsReady(); }, std::chrono::milliseconds(10000)));
-    store_ = std::make_unique<LeadStore>(*client_, keys_);
-    transitions_ = std::make_unique<LeadTransitions>(*client_, keys_);
+    store_ = std::make_unique<LeadStore>(*client_, keys_, FunctionClock::Simulated(sim_clock_));
+    transitions_ =
+        std::make_unique<LeadTransitions>(*client_, keys_, FunctionClock::Simulated(sim_clock_));
     ASSERT_TRUE(server_->Run({"XGROUP", "CREATE", keys_.Intake(), "pipeline", "0", "MKSTREAM"}));
+  }
+
+  // The simulated time the Functions see next.
+  WallTime SimNow() const { return sim_clock_.WallNow(); }
+  std::int64_t SimNowMs() const { return ToEpochMillis(SimNow()); }
+  void Step(Duration d) { sim_clock_.Advance(d); }
+  // Steps to `at` (never back: a simulated clock that ran backwards would prove nothing).
+  void StepTo(WallTime at) {
+    if (at > SimNow()) Step(std::chrono::duration_cast<Duration>(at - SimNow()));
   }
 
   // Runs one coroutine to its end on the test's io_context. (co_spawn itself would need a
@@ -108,14 +128,47 @@ class LeadFixture : public ::testing::Test {
   std::string AssignedTo(const std::string& rep, const std::string& plan = "",
                          std::uint32_t escalate_after = 2) {
     std::string id = NewLead();
+    RouteTo(IntakeEntry{"0-1", id}, rep, plan, escalate_after, EmailOf(leads_made_));
+    return id;
+  }
+
+  // A lead assigned to `rep` and accepted, arming the `follow_up` plan (idle/deal timers).
+  std::string Accepted(const std::string& rep, const std::string& follow_up) {
+    const auto id = AssignedTo(rep);
+    auto accepted = Await(transitions_->Accept(id, rep, "1", follow_up));
+    EXPECT_TRUE(accepted) << accepted.error().detail;
+    return id;
+  }
+
+  // The pipeline's assignment of the lead behind `entry` to `rep` (an email key of "" keeps
+  // the one the lead has).
+  void RouteTo(const IntakeEntry& entry, const std::string& rep, const std::string& plan,
+               std::uint32_t escalate_after, const std::string& email_key = "") {
     router::Decision decision;
     decision.rule = "test";
     decision.strategy = "owner";
     decision.candidates = {rep};
-    auto assigned = Await(store_->Assign(AssignRequest{
-        IntakeEntry{"0-1", id}, decision, EmailOf(leads_made_), {plan}, escalate_after}));
-    EXPECT_TRUE(assigned) << assigned.error().detail;
+    auto assigned =
+        Await(store_->Assign(AssignRequest{entry, decision, email_key, {plan}, escalate_after}));
+    ASSERT_TRUE(assigned) << assigned.error().detail;
+    EXPECT_TRUE(assigned.value().newly_assigned);
+    EXPECT_EQ(assigned.value().rep, rep);
+  }
+
+  // A lead no rule routed: it waits in the `public` pool.
+  std::string Parked() {
+    std::string id = NewLead();
+    auto parked = Await(store_->Park(IntakeEntry{"0-1", id}, router::Decision{}));
+    EXPECT_TRUE(parked) << parked.error().detail;
     return id;
+  }
+
+  // One sweep of the timers due at the simulated now.
+  static constexpr std::string_view kInactivePool = "inactive";
+  TimerSweep Fire() {
+    auto swept = Await(store_->FireDue(100, kInactivePool));
+    EXPECT_TRUE(swept) << swept.error().detail;
+    return swept ? swept.value() : TimerSweep{};
   }
 
   std::string Field(const std::string& id, const std::string& name) {
@@ -217,7 +270,8 @@ class LeadFixture : public ::testing::Test {
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
       boost::asio::make_work_guard(io_);
-  AsioClock clock_{io_.get_executor()};
+  AsioClock clock_{io_.get_executor()};  // the client's own timeouts and reconnects
+  fakes::ManualClock sim_clock_{kSimulatedStart};
   RedisKeys keys_{"t"};
   std::unique_ptr<fakes::RedisServerProcess> server_;
   std::unique_ptr<RedisClient> client_;

@@ -1,4 +1,6 @@
-// Integration tests of the lead transitions against a real redis-server started per test.
+// Integration tests of the lead transitions against a real redis-server started per test. The
+// Functions judge time by a simulated clock (the one LeadFixture starts at), so the claim
+// cooldown and the SLA deadlines are met by stepping it, not by sleeping.
 #include <utility>  // before Asio: Boost 1.74 + g++ 12 need std::exchange declared first
 
 #include <gtest/gtest.h>
@@ -15,7 +17,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/asio_clock.h"
@@ -24,8 +25,10 @@
 #include "queue/lead_transitions.h"
 #include "queue/redis_client.h"
 #include "router/decision.h"
+#include "tests/fakes/manual_clock.h"
 #include "tests/fakes/redis_server.h"
 #include "tests/fakes/run_until.h"
+#include "tests/integration/queue/lead_fixture.h"
 
 namespace leadd::queue {
 namespace {
@@ -50,10 +53,14 @@ class LeadTransitionsTest : public ::testing::Test {
     ASSERT_TRUE(loaded) << loaded.error().detail;
     client_ = MakeClient("test");
     ASSERT_TRUE(StartAndWaitReady(*client_));
-    store_ = std::make_unique<LeadStore>(*client_, keys_);
-    transitions_ = std::make_unique<LeadTransitions>(*client_, keys_);
+    store_ = std::make_unique<LeadStore>(*client_, keys_, Simulated());
+    transitions_ = std::make_unique<LeadTransitions>(*client_, keys_, Simulated());
     ASSERT_TRUE(server_->Run({"XGROUP", "CREATE", keys_.Intake(), "pipeline", "0", "MKSTREAM"}));
   }
+
+  FunctionClock Simulated() const { return FunctionClock::Simulated(sim_clock_); }
+  std::int64_t SimNowMs() const { return ToEpochMillis(sim_clock_.WallNow()); }
+  void Step(Duration d) { sim_clock_.Advance(d); }
 
   std::unique_ptr<RedisClient> MakeClient(std::string name) {
     RedisClient::Options options;
@@ -223,7 +230,8 @@ class LeadTransitionsTest : public ::testing::Test {
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
       boost::asio::make_work_guard(io_);
-  AsioClock clock_{io_.get_executor()};
+  AsioClock clock_{io_.get_executor()};  // the clients' own timeouts and reconnects
+  fakes::ManualClock sim_clock_{kSimulatedStart};
   RedisKeys keys_{"t"};
   std::unique_ptr<RedisServerProcess> server_;
   std::unique_ptr<RedisClient> client_;
@@ -379,10 +387,11 @@ TEST_F(LeadTransitionsTest, StageAndFollowUpOnAnAcceptedLead) {
   ASSERT_TRUE(Await(transitions_->SetStage(id, "ana", "50%")));
   ExpectLastEntry(id, {R"("stage":"50%")", R"("previous_stage":"25%")"});
 
-  std::this_thread::sleep_for(milliseconds(5));
   const std::string before = Field(id, "last_activity_at");
+  Step(milliseconds(5));
   ASSERT_TRUE(Await(transitions_->RecordActivity(id, "ana")));
   EXPECT_GT(std::stoll(Field(id, "last_activity_at")), std::stoll(before));
+  EXPECT_EQ(Field(id, "last_activity_at"), std::to_string(SimNowMs()));
   ExpectLastEntry(
       id, {R"("event":"activity")", R"("from":"accepted")", R"("to":"accepted")", R"("by":"ana")"});
   ExpectRefused(transitions_->SetStage(id, "ana", ""), Errc::kRejected, "ERR stage needs a name");
@@ -463,13 +472,15 @@ TEST_F(LeadTransitionsTest, ClaimsPerDayAreLimited) {
                  "CONFLICT rep ana has claimed 2 leads today (limit 2)");
   ASSERT_TRUE(Await(transitions_->Claim(c, "ben", "public", limits)));  // the limit is per rep
 
-  auto time = server_->Run({"TIME"});
-  ASSERT_TRUE(time);
-  const auto day = std::stoll(time.value().elements.at(0).str) / 86400;
+  const auto day = SimNowMs() / 86400000;
   const std::string quota = keys_.Prefix() + ":rep:ana:claims:" + std::to_string(day);
   EXPECT_EQ(server_->Run({"GET", quota}).value().str, "2");
-  const auto expires_at = server_->Run({"PEXPIRETIME", quota}).value().integer;
-  EXPECT_EQ(expires_at, (day + 2) * 86400000);
+  // Kept until the end of the next UTC day of the simulated clock; the expiry is relative
+  // because Redis expires keys by its real clock.
+  const auto left = server_->Run({"PTTL", quota}).value().integer;
+  const auto planned = (day + 2) * 86400000 - SimNowMs();
+  EXPECT_LE(left, planned);
+  EXPECT_GT(left, planned - 5000);
 }
 
 TEST_F(LeadTransitionsTest, HeldLeadsAreLimitedAndARefusedClaimUsesNoQuota) {
@@ -508,7 +519,11 @@ TEST_F(LeadTransitionsTest, ARepCannotClaimBackWhatTheyReturnedWithinTheCooldown
       << refused.error().detail;
   EXPECT_EQ(Digest(), before);  // no quota used either
 
-  std::this_thread::sleep_for(milliseconds(350));
+  Step(milliseconds(299));
+  ExpectConflict(
+      transitions_->Claim(id, "ana", "public", limits),
+      "CONFLICT rep ana returned lead " + id + " to the pool 299 ms ago (cooldown 300 ms)");
+  Step(milliseconds(1));
   auto claimed = Await(transitions_->Claim(id, "ana", "public", limits));
   ASSERT_TRUE(claimed) << claimed.error().detail;
   EXPECT_EQ(claimed.value(), "2");
@@ -629,10 +644,10 @@ TEST_F(LeadTransitionsTest, OpenSetsFollowALeadThroughItsLife) {
 // Response SLA deadlines: armed by the router's assignment, fired by leadd_fire_due.
 class SlaDeadlineTest : public LeadTransitionsTest {
  protected:
-  // The plan the daemon's TimerPlanner makes for a wall-clock SLA (Redis runs on this host).
-  static std::string BounceAfter(milliseconds within) {
+  // The plan the daemon's TimerPlanner makes for a wall-clock SLA starting at the simulated now.
+  std::string BounceAfter(milliseconds within) const {
     if (within.count() == 0) return "";
-    return "sla_bounce=" + std::to_string(ToEpochMillis(std::chrono::system_clock::now() + within));
+    return "sla_bounce=" + std::to_string(SimNowMs() + within.count());
   }
 
   std::string AssignedWithSla(const std::string& rep, milliseconds within,
@@ -685,7 +700,7 @@ TEST_F(SlaDeadlineTest, ADeadlineBouncesExactlyOnce) {
   const auto later = AssignedWithSla("alice", milliseconds(600000));
   EXPECT_FALSE(Field(due, "sla_deadline").empty());
   EXPECT_EQ(SlaSize(), 2);
-  std::this_thread::sleep_for(milliseconds(60));
+  Step(milliseconds(20));
 
   const auto first = Sweep();
   EXPECT_EQ(first.bounced, 1);
@@ -718,7 +733,7 @@ TEST_F(SlaDeadlineTest, ALeadAcceptedBeforeItsDeadlineNeverBounces) {
   const auto id = AssignedWithSla("alice", milliseconds(50));
   ASSERT_TRUE(Await(transitions_->Accept(id, "alice", "1")));
   EXPECT_EQ(SlaSize(), 0);
-  std::this_thread::sleep_for(milliseconds(80));
+  Step(milliseconds(80));
   EXPECT_EQ(Sweep().bounced, 0);
   EXPECT_EQ(Field(id, "state"), "accepted");
   EXPECT_EQ(Count(History(id), R"("event":"bounced")"), 0);
@@ -748,7 +763,7 @@ TEST_F(SlaDeadlineTest, AStaleDeadlineEntryDoesNotBounceTheLead) {
 TEST_F(SlaDeadlineTest, DeadlinesOfAnOlderVersionMoveIntoTheTimerSet) {
   const auto id = AssignedWithSla("alice", milliseconds(0));
   const auto gone = NewLead();  // still ingested: its old deadline is dropped
-  const auto due = std::to_string(ToEpochMillis(std::chrono::system_clock::now()) - 1);
+  const auto due = std::to_string(SimNowMs() - 1);
   ASSERT_TRUE(server_->Run({"ZADD", "t:sla", due, id, due, gone}));
   auto moved = server_->Run({"FCALL", "leadd_migrate", "0", "", "t"});
   ASSERT_TRUE(moved) << moved.error().detail;
@@ -764,14 +779,14 @@ TEST_F(SlaDeadlineTest, ConcurrentSweepsBounceEachLeadOnce) {
   constexpr int kLeads = 120;
   std::vector<std::string> leads;
   for (int i = 0; i < kLeads; ++i) leads.push_back(AssignedWithSla("alice", milliseconds(1)));
-  std::this_thread::sleep_for(milliseconds(30));
+  Step(milliseconds(1));
 
   std::vector<std::unique_ptr<RedisClient>> clients;
   std::vector<std::unique_ptr<LeadStore>> stores;
   for (int c = 0; c < 2; ++c) {
     clients.push_back(MakeClient("sweeper" + std::to_string(c)));
     ASSERT_TRUE(StartAndWaitReady(*clients.back()));
-    stores.push_back(std::make_unique<LeadStore>(*clients.back(), keys_));
+    stores.push_back(std::make_unique<LeadStore>(*clients.back(), keys_, Simulated()));
   }
   std::int64_t bounced[2] = {0, 0};
   int finished = 0;
@@ -802,7 +817,7 @@ TEST_F(SlaDeadlineTest, ConcurrentSweepsBounceEachLeadOnce) {
 
 TEST_F(SlaDeadlineTest, EscalatesAfterTheConfiguredBounces) {
   const auto id = AssignedWithSla("alice", milliseconds(1));
-  std::this_thread::sleep_for(milliseconds(20));
+  Step(milliseconds(1));
   const auto first = Sweep();
   EXPECT_EQ(first.requeued, 1);
   EXPECT_EQ(first.escalated, 0);
@@ -813,7 +828,7 @@ TEST_F(SlaDeadlineTest, EscalatesAfterTheConfiguredBounces) {
   EXPECT_EQ(Field(id, "assignment_id"), "2");
   EXPECT_EQ(Field(id, "requeued"), "");
   EXPECT_FALSE(InPool("public", id));
-  std::this_thread::sleep_for(milliseconds(20));
+  Step(milliseconds(1));
   const auto second = Sweep();
   EXPECT_EQ(second.bounced, 1);
   EXPECT_EQ(second.requeued, 0);

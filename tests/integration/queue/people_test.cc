@@ -19,7 +19,8 @@ class PeopleTest : public LeadFixture {
  protected:
   void SetUp() override {
     LeadFixture::SetUp();
-    departures_ = std::make_unique<Departures>(*client_, keys_);
+    departures_ =
+        std::make_unique<Departures>(*client_, keys_, FunctionClock::Simulated(sim_clock_));
   }
 
   // A lead of `rep`'s, accepted and closed `won`; its customer stays theirs.
@@ -45,7 +46,7 @@ TEST_F(PeopleTest, CloseKeepsTheLeadInTheRepsClosedSet) {
 
 TEST_F(PeopleTest, DepartMarksTheRepOnceAndEndsTheAbsence) {
   AssignedTo("alice");
-  const WallTime now = clock_.WallNow();
+  const WallTime now = SimNow();
   ASSERT_TRUE(Await(transitions_->Away("alice", now - hours(1), now + hours(24), "bob", "admin")));
   auto first = Await(departures_->Depart("alice", DepartureMode::kTo, "admin"));
   ASSERT_TRUE(first) << first.error().detail;

@@ -1,6 +1,7 @@
 // Integration tests of the timer engine (leadd_fire_due and the moves that arm and disarm
-// timers) against a real redis-server started per test. Redis runs on this host, so plans made
-// from the system clock are judged by the same time Redis TIME reports.
+// timers) against a real redis-server started per test. The Functions judge time by the
+// fixture's simulated clock, which only the test steps: a timer is due exactly when the test
+// steps onto its instant, never early or late because a machine was slow.
 #include <utility>  // before Asio: Boost 1.74 + g++ 12 need std::exchange declared first
 
 #include <gtest/gtest.h>
@@ -8,10 +9,10 @@
 #include <chrono>
 #include <initializer_list>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "lifecycle/timer_plan.h"
+#include "tests/fakes/manual_clock.h"
 #include "tests/integration/queue/lead_fixture.h"
 
 namespace leadd::queue {
@@ -20,15 +21,12 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr ClaimLimits kGenerous{1000, 1000, milliseconds(0)};
-constexpr std::string_view kInactivePool = "inactive";
-
-std::int64_t NowMs() { return ToEpochMillis(std::chrono::system_clock::now()); }
 
 class TimersTest : public LeadFixture {
  protected:
   void SetUp() override {
     LeadFixture::SetUp();
-    t0_ = NowMs();
+    t0_ = SimNowMs();
   }
 
   // Offsets are from t0_, so a test can name the exact due time it expects back.
@@ -43,18 +41,8 @@ class TimersTest : public LeadFixture {
     return plan.Encode();
   }
 
-  // Returns once the system clock (and so Redis TIME) has passed t0_ + offset, with a margin
-  // for Redis's clock read lagging ours.
-  void SleepPast(std::int64_t offset_ms) {
-    const std::int64_t wait = Due(offset_ms) + 20 - NowMs();
-    if (wait > 0) std::this_thread::sleep_for(milliseconds(wait));
-  }
-
-  TimerSweep Fire() {
-    auto swept = Await(store_->FireDue(100, kInactivePool));
-    EXPECT_TRUE(swept) << swept.error().detail;
-    return swept ? swept.value() : TimerSweep{};
-  }
+  // Steps the simulated clock onto t0_ + offset: a timer due then fires at the next sweep.
+  void StepToOffset(std::int64_t offset_ms) { StepTo(WallTime{milliseconds(Due(offset_ms))}); }
 
   std::map<std::string, std::int64_t> Timers() { return Scores(keys_.Timers()); }
   std::string Member(std::string_view kind, const std::string& subject, std::string_view token) {
@@ -64,13 +52,6 @@ class TimersTest : public LeadFixture {
   // still hold it: its token is the only thing that tells it apart.
   void Inject(const std::string& member, std::int64_t offset_ms) {
     ASSERT_TRUE(server_->Run({"ZADD", keys_.Timers(), std::to_string(Due(offset_ms)), member}));
-  }
-
-  std::string Accepted(const std::string& rep, const std::string& follow_up) {
-    const auto id = AssignedTo(rep);
-    auto accepted = Await(transitions_->Accept(id, rep, "1", follow_up));
-    EXPECT_TRUE(accepted) << accepted.error().detail;
-    return id;
   }
 
   std::string OwnerOf(int lead_number) {
@@ -104,7 +85,7 @@ TEST_F(TimersTest, SlaRemindsFirstThenBouncesAndRequeues) {
   ASSERT_TRUE(early.next_due);
   EXPECT_EQ(ToEpochMillis(*early.next_due), Due(200));
 
-  SleepPast(200);
+  StepToOffset(200);
   auto reminded = Fire();
   EXPECT_EQ(reminded.fired, 1);
   EXPECT_EQ(reminded.reminded, 1);
@@ -120,7 +101,7 @@ TEST_F(TimersTest, SlaRemindsFirstThenBouncesAndRequeues) {
   ASSERT_TRUE(reminded.next_due);
   EXPECT_EQ(ToEpochMillis(*reminded.next_due), Due(500));
 
-  SleepPast(500);
+  StepToOffset(500);
   auto bounced = Fire();
   EXPECT_EQ(bounced.fired, 1);
   EXPECT_EQ(bounced.bounced, 1);
@@ -149,13 +130,13 @@ TEST_F(TimersTest, SlaRemindsFirstThenBouncesAndRequeues) {
 TEST_F(TimersTest, LeadAcceptedAfterTheReminderNeverBounces) {
   const auto id =
       AssignedTo("ana", Plan({{lifecycle::kSlaRemind, 150}, {lifecycle::kSlaBounce, 400}}));
-  SleepPast(150);
+  StepToOffset(150);
   EXPECT_EQ(Fire().reminded, 1);
   ASSERT_TRUE(Await(transitions_->Accept(id, "ana", "1")));
   EXPECT_TRUE(Timers().empty());
   EXPECT_EQ(Field(id, "sla_deadline"), "");
 
-  SleepPast(400);
+  StepToOffset(400);
   auto after = Fire();
   EXPECT_EQ(after.fired, 0);
   EXPECT_EQ(after.bounced, 0);
@@ -167,7 +148,7 @@ TEST_F(TimersTest, LeadAcceptedAfterTheReminderNeverBounces) {
 TEST_F(TimersTest, RemindAndBounceBothOverdueFireInOneSweepInOrder) {
   const auto id =
       AssignedTo("ana", Plan({{lifecycle::kSlaRemind, 50}, {lifecycle::kSlaBounce, 100}}));
-  SleepPast(100);
+  StepToOffset(100);
   auto swept = Fire();
   EXPECT_EQ(swept.fired, 2);
   EXPECT_EQ(swept.reminded, 1);
@@ -198,7 +179,7 @@ TEST_F(TimersTest, ClaimArmsItsOwnSlaAndTheOldTokenIsStale) {
   // The first assignment's timers, had a sweep still held them, act on nothing.
   Inject(Member("sla_remind", id, "1"), 150);
   Inject(Member("sla_bounce", id, "1"), 300);
-  SleepPast(300);
+  StepToOffset(300);
   auto stale = Fire();
   EXPECT_EQ(stale.fired, 2);
   EXPECT_EQ(stale.stale, 2);
@@ -207,7 +188,7 @@ TEST_F(TimersTest, ClaimArmsItsOwnSlaAndTheOldTokenIsStale) {
   EXPECT_EQ(Field(id, "assignee"), "ben");
   EXPECT_TRUE(Outbox("sla_reminder").empty());
 
-  SleepPast(450);
+  StepToOffset(450);
   EXPECT_EQ(Fire().reminded, 1);
   const auto reminders = Outbox("sla_reminder");
   ASSERT_EQ(reminders.size(), 1u);
@@ -232,7 +213,7 @@ TEST_F(TimersTest, ReassignArmsItsOwnSlaAndTheOldTimersNeverAct) {
   EXPECT_EQ(assigned[1].Get("previous"), "ana");
   EXPECT_EQ(assigned[1].Get("deadline"), DueText(5000));
 
-  SleepPast(300);
+  StepToOffset(300);
   auto disarmed = Fire();
   EXPECT_EQ(disarmed.fired, 0) << "the reassignment took ana's timers off";
   Inject(Member("sla_bounce", id, "1"), 300);
@@ -243,7 +224,7 @@ TEST_F(TimersTest, ReassignArmsItsOwnSlaAndTheOldTimersNeverAct) {
   EXPECT_EQ(Field(id, "state"), "assigned");
   EXPECT_EQ(Field(id, "bounces"), "");
 
-  SleepPast(500);
+  StepToOffset(500);
   EXPECT_EQ(Fire().reminded, 1);
   const auto reminders = Outbox("sla_reminder");
   ASSERT_EQ(reminders.size(), 1u);
@@ -256,7 +237,7 @@ TEST_F(TimersTest, ReassignArmsItsOwnSlaAndTheOldTimersNeverAct) {
 TEST_F(TimersTest, BounceEscalatesAfterItsGradesBounces) {
   const auto id = AssignedTo("ana", Plan({{lifecycle::kSlaBounce, 100}}), 1);
   EXPECT_EQ(Field(id, "escalate_after"), "1");
-  SleepPast(100);
+  StepToOffset(100);
   auto swept = Fire();
   EXPECT_EQ(swept.bounced, 1);
   EXPECT_EQ(swept.escalated, 1);
@@ -278,8 +259,24 @@ TEST_F(TimersTest, BounceEscalatesAfterItsGradesBounces) {
 
 // --- delegation ---------------------------------------------------------------------------
 
+// Redis expires keys by its real clock, so the Functions expire a day's claim quota and an
+// absence relatively: written at a simulated instant years behind Redis, both still last.
+TEST_F(TimersTest, QuotasAndAbsencesLastWhenTheClockIsBehindRedis) {
+  fakes::ManualClock behind_clock{WallTime{} + std::chrono::hours(24 * 365 * 50)};  // 2019-12
+  LeadTransitions behind(*client_, keys_, FunctionClock::Simulated(behind_clock));
+  const ClaimLimits two_a_day{2, 100, milliseconds(0)};
+  ASSERT_TRUE(Await(behind.Claim(Parked(), "ana", "public", two_a_day)));
+  ASSERT_TRUE(Await(behind.Claim(Parked(), "ana", "public", two_a_day)));
+  ExpectRefused(behind.Claim(Parked(), "ana", "public", two_a_day), Errc::kConflict,
+                "CONFLICT rep ana has claimed 2 leads today (limit 2)");
+
+  const WallTime now = behind_clock.WallNow();
+  ASSERT_TRUE(Await(behind.Away("ana", now, now + std::chrono::hours(48), "ben", "admin")));
+  EXPECT_EQ(HashField(keys_.Prefix() + ":rep:ana:absence", "delegate"), "ben");
+}
+
 TEST_F(TimersTest, DelegateReceivesTheRepsNoticesAndMayActUntilBack) {
-  const WallTime now = std::chrono::system_clock::now();
+  const WallTime now = SimNow();
   ASSERT_TRUE(Await(transitions_->Away("alice", now - std::chrono::seconds(1),
                                        now + std::chrono::hours(1), "bob", "admin")));
   EXPECT_EQ(HashField(keys_.Prefix() + ":rep:alice:absence", "delegate"), "bob");
@@ -295,7 +292,7 @@ TEST_F(TimersTest, DelegateReceivesTheRepsNoticesAndMayActUntilBack) {
   ExpectRefused(transitions_->Accept(id, "carol", "1"), Errc::kConflict,
                 "CONFLICT lead " + id + " is held by alice, not carol");
 
-  SleepPast(150);
+  StepToOffset(150);
   EXPECT_EQ(Fire().reminded, 1);
   const auto reminders = Outbox("sla_reminder");
   ASSERT_EQ(reminders.size(), 1u);
@@ -321,7 +318,7 @@ TEST_F(TimersTest, DelegateReceivesTheRepsNoticesAndMayActUntilBack) {
 }
 
 TEST_F(TimersTest, AwayRefusesAnAwayDelegateAnEmptySpanAndSelfDelegation) {
-  const WallTime now = std::chrono::system_clock::now();
+  const WallTime now = SimNow();
   const WallTime later = now + std::chrono::hours(1);
   ASSERT_TRUE(
       Await(transitions_->Away("bob", now - std::chrono::seconds(1), later, "dave", "admin")));
@@ -346,7 +343,7 @@ TEST_F(TimersTest, IdleLeadIsRemindedThenReturnedToTheInactivityPool) {
                                                  {Member("idle_return", id, "1"), Due(400)}}));
   EXPECT_EQ(OwnerOf(1), "ana");
 
-  SleepPast(150);
+  StepToOffset(150);
   auto reminded = Fire();
   EXPECT_EQ(reminded.reminded, 1);
   EXPECT_EQ(reminded.returned, 0);
@@ -358,7 +355,7 @@ TEST_F(TimersTest, IdleLeadIsRemindedThenReturnedToTheInactivityPool) {
   EXPECT_EQ(reminders[0].Get("returns_at"), DueText(400));
   EXPECT_EQ(Field(id, "state"), "accepted");
 
-  SleepPast(400);
+  StepToOffset(400);
   auto returned = Fire();
   EXPECT_EQ(returned.returned, 1);
   EXPECT_EQ(returned.kept_locked, 0);
@@ -391,7 +388,7 @@ TEST_F(TimersTest, ActivityRearmsTheIdleTimersAndTheEarlierOnesAreStale) {
             (std::map<std::string, std::int64_t>{{Member("idle_return", id, "2"), Due(60000)}}));
 
   Inject(Member("idle_return", id, "1"), 200);
-  SleepPast(200);
+  StepToOffset(200);
   auto swept = Fire();
   EXPECT_EQ(swept.fired, 1);
   EXPECT_EQ(swept.stale, 1);
@@ -413,14 +410,14 @@ TEST_F(TimersTest, ActivityDoesNotMoveTheNoDealReturn) {
                                                  {Member("deal_return", id, "1"), Due(350)},
                                                  {Member("idle_return", id, "2"), Due(90000)}}));
 
-  SleepPast(150);
+  StepToOffset(150);
   EXPECT_EQ(Fire().reminded, 1);
   const auto reminders = Outbox("return_reminder");
   ASSERT_EQ(reminders.size(), 1u);
   EXPECT_EQ(reminders[0].Get("reason"), "no_deal");
   EXPECT_EQ(reminders[0].Get("returns_at"), DueText(350));
 
-  SleepPast(350);
+  StepToOffset(350);
   EXPECT_EQ(Fire().returned, 1);
   EXPECT_EQ(Field(id, "state"), "pooled");
   ExpectLastEntry(id, {R"("event":"returned")", R"("reason":"no_deal")"});
@@ -430,7 +427,7 @@ TEST_F(TimersTest, ActivityDoesNotMoveTheNoDealReturn) {
 TEST_F(TimersTest, AReturnMakesTheOtherDueReturnOfTheSweepStale) {
   const auto id =
       Accepted("ana", Plan({{lifecycle::kIdleReturn, 100}, {lifecycle::kDealReturn, 150}}));
-  SleepPast(150);
+  StepToOffset(150);
   auto swept = Fire();
   EXPECT_EQ(swept.fired, 2);
   EXPECT_EQ(swept.returned, 1);
@@ -454,7 +451,7 @@ TEST_F(TimersTest, LockedLeadIsKeptAndUnlockRearms) {
   ExpectRefused(transitions_->Lock(other, "ana", 1), Errc::kConflict,
                 "CONFLICT rep ana has locked 1 leads (limit 1)");
 
-  SleepPast(150);
+  StepToOffset(150);
   auto kept = Fire();
   EXPECT_EQ(kept.fired, 1);
   EXPECT_EQ(kept.kept_locked, 1);
@@ -472,7 +469,7 @@ TEST_F(TimersTest, LockedLeadIsKeptAndUnlockRearms) {
             (std::map<std::string, std::int64_t>{{Member("idle_return", id, "1"), Due(300)}}));
   ExpectLastEntry(id, {R"("event":"unlocked")", R"("by":"ana")"});
 
-  SleepPast(300);
+  StepToOffset(300);
   EXPECT_EQ(Fire().returned, 1);
   EXPECT_EQ(Field(id, "state"), "pooled");
   EXPECT_EQ(Field(id, "pool"), kInactivePool);
@@ -499,7 +496,7 @@ TEST_F(TimersTest, RecurringReminderNotifiesTheHolderAndRearmsUntilRemoved) {
   EXPECT_EQ(Timers(), (std::map<std::string, std::int64_t>{{Member("recur", rid, "1"), Due(100)}}));
   ExpectLastEntry(id, {R"("event":"reminder_added")", R"("reminder":"R-1")"});
 
-  SleepPast(100);
+  StepToOffset(100);
   auto first = Fire();
   EXPECT_EQ(first.reminded, 1);
   auto notices = Outbox("reorder_due");
@@ -514,7 +511,7 @@ TEST_F(TimersTest, RecurringReminderNotifiesTheHolderAndRearmsUntilRemoved) {
   EXPECT_EQ(HashField(rkey, "seq"), "2");
   EXPECT_EQ(Timers(), (std::map<std::string, std::int64_t>{{Member("recur", rid, "2"), Due(400)}}));
 
-  SleepPast(400);
+  StepToOffset(400);
   EXPECT_EQ(Fire().reminded, 1);
   notices = Outbox("reorder_due");
   ASSERT_EQ(notices.size(), 2u);
@@ -529,7 +526,7 @@ TEST_F(TimersTest, RecurringReminderNotifiesTheHolderAndRearmsUntilRemoved) {
   EXPECT_TRUE(listed.value().empty());
   ExpectLastEntry(id, {R"("event":"reminder_removed")", R"("reminder":"R-1")", R"("by":"ana")"});
 
-  SleepPast(700);
+  StepToOffset(700);
   EXPECT_EQ(Fire().fired, 0);
   EXPECT_EQ(Outbox("reorder_due").size(), 2u);
 }
@@ -543,7 +540,7 @@ TEST_F(TimersTest, ALostLeadEndsItsReminder) {
   ASSERT_TRUE(added) << added.error().detail;
   ASSERT_TRUE(Await(transitions_->Close(id, "ana", Outcome::kLost, "went elsewhere")));
 
-  SleepPast(100);
+  StepToOffset(100);
   auto swept = Fire();
   EXPECT_EQ(swept.fired, 1);
   EXPECT_EQ(swept.stale, 1);
@@ -568,7 +565,7 @@ TEST_F(TimersTest, AfterALongPauseOneSweepRemindsOnceAndSkipsAhead) {
   const std::string rkey = keys_.Prefix() + ":reminder:" + added.value();
 
   // Occurrences at 100, 400, 700 and 1000 ms have all passed.
-  SleepPast(1000);
+  StepToOffset(1000);
   auto swept = Fire();
   EXPECT_EQ(swept.fired, 1);
   EXPECT_EQ(swept.reminded, 1);
@@ -581,6 +578,8 @@ TEST_F(TimersTest, AfterALongPauseOneSweepRemindsOnceAndSkipsAhead) {
   EXPECT_EQ((next_at - Due(100)) % 300, 0) << "still on the reminder's cycle";
   EXPECT_GT(next_at - 50, now) << "the next reminder is ahead";
   EXPECT_LE(next_at - 50 - 300, now) << "and no occurrence still ahead was skipped";
+  EXPECT_EQ(now, Due(1000));
+  EXPECT_EQ(next_at, Due(1300)) << "the first occurrence whose reminder is still ahead";
   EXPECT_EQ(HashField(rkey, "seq"), "2");
   EXPECT_EQ(
       Timers(),
