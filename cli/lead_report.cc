@@ -66,6 +66,9 @@ Result<std::string> FormatLeadReport(std::string_view json) {
   Line(out, "country", Text(lead, "country"));
   Line(out, "region", Text(lead, "region"));
   Line(out, "product", Text(lead, "product"));
+  Line(out, "account", Text(lead, "account"));
+  Line(out, "received by", Text(lead, "received_by"));
+  Line(out, "value", Text(lead, "estimated_value"));
   if (auto received = Text(lead, "received_at"); !received.empty()) {
     Line(out, "received", Timestamp(received));
   }

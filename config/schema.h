@@ -10,6 +10,7 @@
 #include <optional>
 #include <string_view>
 
+#include "config/condition.h"
 #include "config/draft.h"
 #include "config/problem_log.h"
 #include "config/yaml_reader.h"
@@ -42,6 +43,9 @@ std::filesystem::path ResolvePath(const std::filesystem::path& base_dir, std::st
 
 // A rep's working_hours, checked by MakeWorkingHours; nullopt after reporting what is wrong.
 std::optional<WorkingHours> ReadWorkingHours(const ValueRef& value, ProblemLog& log);
+
+// A rule's `when:` (config/condition.h); nullopt after reporting every problem in it.
+std::optional<Condition> ReadCondition(const ValueRef& value, ProblemLog& log);
 
 // A whole number that fits a 32-bit setting.
 std::optional<std::uint32_t> ReadCount(const ValueRef& value, ProblemLog& log);

@@ -15,7 +15,7 @@ constexpr KeySpec kRepKeys[] = {
 constexpr KeySpec kPoolKeys[] = {{"claim_per_day"}, {"max_held"}, {"cooldown"}};
 constexpr KeySpec kSlaKeys[] = {
     {"accept_within"}, {"remind_before"}, {"escalate_after_bounces"}, {"clock"}, {"default_grade"}};
-constexpr KeySpec kRuleKeys[] = {{"name", true}, {"assign", true}};
+constexpr KeySpec kRuleKeys[] = {{"name", true}, {"when"}, {"assign", true}};
 constexpr KeySpec kStrategyKeys[] = {{"round_robin"}};
 constexpr KeySpec kRoundRobinKeys[] = {{"reps"}, {"team"}};
 
@@ -229,6 +229,9 @@ void ReadRulesSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
         rule.name = *text;
         draft.positions[name->path] = name->at;
       }
+    }
+    if (const auto when = fields.Find("when")) {
+      if (auto condition = ReadCondition(*when, log)) rule.when = std::move(*condition);
     }
     if (const auto assign = fields.Find("assign")) {
       rule.assign = ReadAssign(*assign, draft_rule, log);

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "config/condition.h"
 #include "core/working_hours.h"
 
 namespace leadd::config {
@@ -101,6 +102,7 @@ using Strategy = std::variant<OwnerStrategy, RoundRobinStrategy>;
 struct Rule {
   std::string name;
   Strategy assign;
+  Condition when = Always();  // the rule is tried only for leads that meet it
 };
 
 // Whether SLA durations count all time or only the acting rep's working hours.

@@ -23,6 +23,9 @@ struct Lead {
   std::string country;  // ISO 3166-1 alpha-2 where known
   std::string region;   // subdivision or free text
   std::string product;
+  std::string account;          // the marketplace (sub-)account it came in on: "alice_sub1", "main"
+  std::string received_by;      // the rep named by the source (a trade-show card's receiver)
+  std::string estimated_value;  // a decimal number when the source gives one
   std::string grade;  // A/B/C by value, when the source knows it; it picks the SLA and cadence
   std::string message;
   std::string raw;  // the bytes as received, kept for audit and replay

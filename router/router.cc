@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "router/condition_check.h"
+
 namespace leadd::router {
 namespace {
 
@@ -19,13 +21,24 @@ Router::Router(std::vector<config::Rule> rules, const std::vector<config::Rep>& 
   for (const auto& rep : reps) rep_ids_.push_back(rep.id);
 }
 
-Decision Router::Decide(const Lead& /*lead*/, const std::optional<dedupe::OwnerMatch>& owner,
+Decision Router::Decide(const Lead& lead, const std::optional<dedupe::OwnerMatch>& owner,
                         const std::vector<std::string>& excluded) const {
   Decision decision;
   const auto is_rep = [this](const std::string& id) {
     return std::find(rep_ids_.begin(), rep_ids_.end(), id) != rep_ids_.end();
   };
+  const LeadFacts facts{lead, owner.has_value()};
   for (const auto& rule : rules_) {
+    const char* strategy_name =
+        std::holds_alternative<config::OwnerStrategy>(rule.assign) ? "owner" : "round_robin";
+    ConditionResult when;
+    if (!config::IsAlways(rule.when)) {
+      when = CheckCondition(rule.when, facts);
+      if (!when.holds) {
+        decision.trace.push_back({rule.name, strategy_name, "not for this lead: " + when.why});
+        continue;
+      }
+    }
     StrategyOutcome result = std::visit(
         [&](const auto& strategy) -> StrategyOutcome {
           using S = std::decay_t<decltype(strategy)>;
@@ -48,8 +61,7 @@ Decision Router::Decide(const Lead& /*lead*/, const std::optional<dedupe::OwnerM
       result.candidates.erase(gone, result.candidates.end());
       result.outcome += "; skipped " + rep + ": bounced before";
     }
-    const char* strategy_name =
-        std::holds_alternative<config::OwnerStrategy>(rule.assign) ? "owner" : "round_robin";
+    if (!when.why.empty()) result.outcome = when.why + "; " + result.outcome;
     decision.trace.push_back({rule.name, strategy_name, result.outcome});
     if (!result.candidates.empty()) {
       decision.rule = rule.name;

@@ -17,7 +17,8 @@ class Router {
  public:
   Router(std::vector<config::Rule> rules, const std::vector<config::Rep>& reps);
 
-  // Rules are tried top to bottom; the first whose strategy yields a rep decides. When none
+  // Rules are tried top to bottom, each only for a lead that meets its `when:`; the first
+  // whose strategy yields a rep decides. When none
   // does, the decision is unrouted and its trace says why each rule passed.
   // Reps in `excluded` gave this lead up before (a bounce or a reject): no strategy offers
   // them, and a rule left without candidates falls through to the next.

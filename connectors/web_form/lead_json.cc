@@ -16,7 +16,7 @@ struct FieldSpec {
   std::size_t max_bytes;
 };
 
-constexpr std::array<FieldSpec, 12> kFields{{
+constexpr std::array<FieldSpec, 15> kFields{{
     {"source", &Lead::source, 64},
     {"channel", &Lead::channel, kMaxFieldBytes},
     {"external_id", &Lead::external_id, kMaxFieldBytes},
@@ -27,6 +27,9 @@ constexpr std::array<FieldSpec, 12> kFields{{
     {"country", &Lead::country, 64},
     {"region", &Lead::region, kMaxFieldBytes},
     {"product", &Lead::product, kMaxFieldBytes},
+    {"account", &Lead::account, kMaxFieldBytes},
+    {"received_by", &Lead::received_by, kMaxFieldBytes},
+    {"estimated_value", &Lead::estimated_value, 64},
     {"grade", &Lead::grade, 32},
     {"message", &Lead::message, kMaxMessageBytes},
 }};

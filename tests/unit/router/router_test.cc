@@ -107,5 +107,36 @@ TEST(RouterTest, DecisionSerialisesForStorage) {
       R"({"rule":"everyone","strategy":"round_robin","outcome":"round robin over 2 reps"}]})");
 }
 
+TEST(RouterTest, ARuleIsTriedOnlyForLeadsThatMeetItsWhen) {
+  config::Rule expo{"expo-cards", config::RoundRobinStrategy{{"alice"}},
+                    config::Condition{config::FieldTest{config::LeadField::kSource,
+                                                        config::OneOf{{"expo"}, false}}}};
+  const Router router({expo, {"everyone", config::RoundRobinStrategy{{"bob"}}}}, Reps());
+  Lead web;
+  web.source = "web";
+  const auto passed_by = router.Decide(web, std::nullopt);
+  EXPECT_EQ(passed_by.rule, "everyone");
+  ASSERT_EQ(passed_by.trace.size(), 2u);
+  EXPECT_EQ(passed_by.trace[0].outcome, "not for this lead: source 'web' is not expo");
+
+  Lead card;
+  card.source = "expo";
+  const auto taken = router.Decide(card, std::nullopt);
+  EXPECT_EQ(taken.rule, "expo-cards");
+  EXPECT_THAT(taken.candidates, ElementsAre("alice"));
+  ASSERT_EQ(taken.trace.size(), 1u);
+  EXPECT_EQ(taken.trace[0].outcome, "source 'expo' is expo; round robin over 1 reps");
+}
+
+TEST(RouterTest, MatchOwnerSeesTheDedupeResult) {
+  config::Rule for_known{"known-customers", config::RoundRobinStrategy{{"alice"}},
+                         config::Condition{config::OwnerMatchTest{true}}};
+  const Router router({for_known}, Reps());
+  EXPECT_FALSE(router.Decide(Lead{}, std::nullopt).Routed());
+  // The owner (bob) is not among this rule's reps: the condition only asks whether one exists.
+  const auto decision = router.Decide(Lead{}, dedupe::OwnerMatch{"bob", "email", "exact"});
+  EXPECT_THAT(decision.candidates, ElementsAre("alice"));
+}
+
 }  // namespace
 }  // namespace leadd::router

@@ -1,0 +1,202 @@
+#include "router/condition_check.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <string_view>
+
+namespace leadd::router {
+namespace {
+
+using config::Comparison;
+
+constexpr std::string_view kNoneOf = "none of: ";
+
+char FoldAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Admins write `source: alibaba` for leads that say "Alibaba": ASCII letters compare without
+// case; anything else (already NFC from intake) compares exactly.
+bool SameText(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return FoldAscii(x) == FoldAscii(y);
+         });
+}
+
+std::optional<double> ParseNumber(std::string_view text) {
+  double value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, error] = std::from_chars(text.data(), end, value);
+  // from_chars also reads "nan" and "inf", which no bound should ever be compared with.
+  if (error != std::errc() || ptr != end || text.empty() || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+std::string Joined(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& value : values) {
+    if (!out.empty()) out += ", ";
+    out += value;
+  }
+  return out;
+}
+
+std::string_view OperatorText(Comparison op) {
+  switch (op) {
+    case Comparison::kLt:
+      return "<";
+    case Comparison::kLte:
+      return "<=";
+    case Comparison::kGt:
+      return ">";
+    case Comparison::kGte:
+      return ">=";
+  }
+  return "?";
+}
+
+bool Compare(double value, const config::Bound& bound) {
+  switch (bound.op) {
+    case Comparison::kLt:
+      return value < bound.value;
+    case Comparison::kLte:
+      return value <= bound.value;
+    case Comparison::kGt:
+      return value > bound.value;
+    case Comparison::kGte:
+      return value >= bound.value;
+  }
+  return false;
+}
+
+std::string NumberText(double value) {
+  std::string text(32, '\0');
+  // Fixed, not the shortest form: admins wrote 100000, not 1e+05.
+  const auto [end, error] =
+      std::to_chars(text.data(), text.data() + text.size(), value, std::chars_format::fixed);
+  text.resize(error == std::errc() ? static_cast<std::size_t>(end - text.data()) : 0);
+  return text;
+}
+
+ConditionResult CheckField(const config::FieldTest& test, const Lead& lead) {
+  const std::string name(config::FieldName(test.field));
+  const std::string value = FieldValue(lead, test.field);
+  const std::string subject = name + " " + Quoted(value);
+  return std::visit(
+      [&](const auto& kind) -> ConditionResult {
+        using T = std::decay_t<decltype(kind)>;
+        if constexpr (std::is_same_v<T, config::OneOf>) {
+          const bool listed = std::any_of(kind.values.begin(), kind.values.end(),
+                                          [&](const auto& v) { return SameText(v, value); });
+          const bool holds = listed != kind.negated;
+          const std::string list =
+              kind.values.size() == 1 ? kind.values.front() : "one of " + Joined(kind.values);
+          return {holds, subject + (listed ? " is " : " is not ") + list};
+        } else if constexpr (std::is_same_v<T, config::Pattern>) {
+          const bool found = RE2::PartialMatch(value, *kind.regex);
+          return {found, subject + (found ? " matches " : " does not match ") + kind.text};
+        } else if constexpr (std::is_same_v<T, config::Range>) {
+          const auto number = ParseNumber(value);
+          if (!number) return {false, subject + " is not a number"};
+          for (const auto& bound : kind.bounds) {
+            if (!Compare(*number, bound)) {
+              return {false, subject + " is not " + std::string(OperatorText(bound.op)) + " " +
+                                 NumberText(bound.value)};
+            }
+          }
+          std::string why = subject + " is";
+          for (std::size_t i = 0; i < kind.bounds.size(); ++i) {
+            why += (i == 0 ? " " : " and ") + std::string(OperatorText(kind.bounds[i].op)) + " " +
+                   NumberText(kind.bounds[i].value);
+          }
+          return {true, why};
+        } else {
+          const bool present = !value.empty();
+          return {present == kind.present, name + (present ? " is present" : " is empty")};
+        }
+      },
+      test.test);
+}
+
+// Checks the parts in order until one comes out `decisive` (a miss for all:, a hit for any:),
+// which is then the answer with its reason; otherwise the opposite, with every part's reason.
+ConditionResult CheckParts(const std::vector<config::Condition>& parts, const LeadFacts& facts,
+                           bool decisive) {
+  std::vector<std::string> reasons;
+  for (const auto& part : parts) {
+    auto result = CheckCondition(part, facts);
+    if (result.holds == decisive) return result;
+    reasons.push_back(std::move(result.why));
+  }
+  if (reasons.empty()) return {!decisive, "no condition"};
+  return {!decisive, (decisive ? std::string(kNoneOf) : "") + Joined(reasons)};
+}
+
+}  // namespace
+
+std::string FieldValue(const Lead& lead, config::LeadField field) {
+  using config::LeadField;
+  switch (field) {
+    case LeadField::kSource:
+      return lead.source;
+    case LeadField::kChannel:
+      return lead.channel;
+    case LeadField::kAccount:
+      return lead.account;
+    case LeadField::kReceivedBy:
+      return lead.received_by;
+    case LeadField::kCountry:
+      return lead.country;
+    case LeadField::kRegion:
+      return lead.region;
+    case LeadField::kProduct:
+      return lead.product;
+    case LeadField::kGrade:
+      return lead.grade;
+    case LeadField::kCompany:
+      return lead.company;
+    case LeadField::kEmailDomain: {
+      const auto at = lead.email.rfind('@');
+      if (at == std::string::npos) return {};
+      std::string domain = lead.email.substr(at + 1);
+      std::transform(domain.begin(), domain.end(), domain.begin(), FoldAscii);
+      return domain;
+    }
+    case LeadField::kEstimatedValue:
+      return lead.estimated_value;
+  }
+  return {};
+}
+
+ConditionResult CheckCondition(const config::Condition& condition, const LeadFacts& facts) {
+  return std::visit(
+      [&](const auto& node) -> ConditionResult {
+        using T = std::decay_t<decltype(node)>;
+        if constexpr (std::is_same_v<T, config::AllOf>) {
+          return CheckParts(node.parts, facts, false);
+        } else if constexpr (std::is_same_v<T, config::AnyOf>) {
+          return CheckParts(node.parts, facts, true);
+        } else if constexpr (std::is_same_v<T, config::NoneOf>) {
+          auto any = CheckParts(node.parts, facts, true);
+          if (any.holds) return {false, "but " + any.why};
+          // Each miss already says "is not".
+          std::string_view misses = any.why;
+          if (misses.starts_with(kNoneOf)) misses.remove_prefix(kNoneOf.size());
+          return {true, std::string(misses)};
+        } else if constexpr (std::is_same_v<T, config::FieldTest>) {
+          return CheckField(node, facts.lead);
+        } else {
+          const bool holds = node.owner_found == facts.owner_found;
+          return {holds, facts.owner_found ? "dedupe found an owner" : "dedupe found no owner"};
+        }
+      },
+      condition.node);
+}
+
+}  // namespace leadd::router
