@@ -490,20 +490,22 @@ def run(opt, r, workdir):
     return result, done == soon and margin > 0
 
 
-def sweep_profile(bounce_at, batch=1000):
-    """How the bounces' time splits between the sweeps and the gaps between them. A sweep is
-    one atomic leadd_fire_due call of up to `batch` timers, and the history of each bounce it
-    made is stamped with Redis TIME as it goes, so in order of `at` every `batch` consecutive
-    bounces are one call: first to last is time inside Redis, and the rest is the poller's
-    round trip plus whatever else Redis served in between."""
-    at = sorted(bounce_at)
-    calls = [at[i:i + batch] for i in range(0, len(at), batch)]
-    if len(calls) < 2:
+def sweep_profile(bounce_at):
+    """How the bounces spread over sweeps. A sweep is one atomic leadd_fire_due call (up to
+    1,000 timers), and every entry one call records carries the same Redis TIME, read once at
+    the call's start: so the bounces sharing an `at` are one sweep, and the gap from one
+    sweep's start to the next is its time inside Redis plus the poller's round trip and
+    whatever else Redis served in between."""
+    starts = sorted(set(bounce_at))
+    if len(starts) < 2:
         return None
-    inside = [c[-1] - c[0] for c in calls]
-    between = [b[0] - a[-1] for a, b in zip(calls, calls[1:])]
-    return {"sweeps": len(calls), "inside_ms": sum(inside), "between_ms": sum(between),
-            "inside_per_sweep_ms": summary(inside), "between_sweeps_ms": summary(between)}
+    sizes = [0] * len(starts)
+    index = {at: i for i, at in enumerate(starts)}
+    for at in bounce_at:
+        sizes[index[at]] += 1
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    return {"sweeps": len(starts), "first_to_last_start_ms": starts[-1] - starts[0],
+            "bounces_per_sweep": summary(sizes), "start_to_start_ms": summary(gaps)}
 
 
 def print_readable(r):
@@ -535,8 +537,9 @@ def print_readable(r):
         f"used_memory: empty {mib(m['empty'])}, far armed {mib(m['far_armed'])}, "
         f"all armed {mib(m['all_armed'])}, end {mib(m['end'])}; timers set "
         f"{mib(r['timers_set_bytes'])}",
-        (f"bounce sweeps: {r['bounce_sweeps']['sweeps']}, {r['bounce_sweeps']['inside_ms']} ms "
-         f"inside leadd_fire_due, {r['bounce_sweeps']['between_ms']} ms between them\n"
+        (f"bounce sweeps: {r['bounce_sweeps']['sweeps']}, one every "
+         f"{r['bounce_sweeps']['start_to_start_ms']['p50']} ms (p50), "
+         f"{r['bounce_sweeps']['first_to_last_start_ms']} ms from the first to the last\n"
          if r["bounce_sweeps"] else "") +
         f"cpu during the run: redis {r['cpu_seconds']['redis']} s, leadd "
         f"{r['cpu_seconds']['leadd']} s; {r['fire_due_calls']} leadd_fire_due calls",
