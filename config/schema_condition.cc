@@ -114,7 +114,10 @@ std::optional<Condition> ReadFieldMapping(const FieldInfo& info, const ValueRef&
   std::vector<Condition> parts;
   Range range;
   bool complete = tests.Entries().size() == value.node.size();  // else an unknown test was reported
-  for (const auto& [key, entry] : tests.Entries()) {
+  for (const auto& test : tests.Entries()) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    const std::string& key = test.first;
+    const ValueRef& entry = test.second;
     const auto comparison = std::find_if(std::begin(kComparisons), std::end(kComparisons),
                                          [&](const auto& c) { return c.first == key; });
     if (comparison != std::end(kComparisons)) {
@@ -218,7 +221,9 @@ std::optional<Condition> ReadAt(const ValueRef& value, std::size_t depth, Proble
   }
   std::vector<Condition> parts;
   bool complete = keys.Entries().size() == value.node.size();  // else an unknown key was reported
-  for (const auto& [key, entry] : keys.Entries()) {
+  for (const auto& item : keys.Entries()) {
+    const std::string& key = item.first;  // captured below: no structured binding (clang 14)
+    const ValueRef& entry = item.second;
     std::optional<Condition> part;
     if (key == "all" || key == "any") {
       if (auto list = ReadParts(entry, false, depth + 1, log)) {
