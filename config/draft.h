@@ -33,10 +33,15 @@ struct NameRef {
   SourcePosition at;
 };
 
-// What a rule's round_robin names, before the meaning pass checks and expands it.
+// What a rule's strategy names, before the meaning pass checks and resolves it. The strategy
+// itself is in settings.rules; the reps of those that choose among reps are filled in from here.
 struct DraftRule {
-  std::vector<NameRef> reps;
-  std::optional<NameRef> team;
+  std::vector<NameRef> reps;    // a roster's `reps:`, or weighted's keys (parallel to weights)
+  std::optional<NameRef> team;  // a roster's `team:`
+  // A strategy written as a scalar (`assign: random`) that chooses among every rep; the scalar
+  // and where, for the cap on expansions.
+  std::optional<NameRef> every_rep;
+  std::optional<NameRef> marketplace;  // account_owner's
 };
 
 struct Draft {
@@ -51,6 +56,9 @@ struct Draft {
   std::vector<DraftRule> rules;  // parallel to settings.rules
   // False when some rep's id or teams could not be read: "unknown rep" would then be a guess.
   bool reps_complete = true;
+  // False when some rep's `accounts` could not be read: "no rep lists an account on" would
+  // then be a guess.
+  bool accounts_complete = true;
   // The same for checks against other sections: an unreadable pool or grade name, or an
   // unreadable sla.accept_within or sla.remind_before, turns the check it feeds off. (A grade
   // with an unreadable timer has no entry in `positions`, which turns its own check off.)

@@ -8,19 +8,21 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "config/host_port.h"
 #include "config/nearest_name.h"
 #include "config/redis_url.h"
 #include "config/secrets.h"
+#include "core/ascii.h"
 
 namespace leadd::config {
 namespace {
 
-// Expanding `team:` copies the team's reps into every rule naming it; the cap keeps a file of
-// thousands of rules over one large team from turning into gigabytes.
-constexpr std::size_t kMaxRoundRobinEntries = 1'000'000;
+// Expanding a `team:`, or a strategy over every rep, copies those reps into the rule; the cap
+// keeps a file of thousands of rules over one large team from turning into gigabytes.
+constexpr std::size_t kMaxRosterEntries = 1'000'000;
 
 std::optional<SourcePosition> Find(const Draft& draft, std::string_view path) {
   const auto found = draft.positions.find(path);
@@ -62,48 +64,131 @@ std::string UnknownName(std::string_view what, const NameRef& ref,
   return message + std::string(otherwise);
 }
 
-void ResolveRules(Draft& draft, ProblemLog& log) {
-  const DaemonSettings& settings = draft.settings;
+// The reps a strategy chooses among, or null for one that names its rep another way.
+std::vector<std::string>* RosterOf(Strategy& strategy) {
+  return std::visit(
+      [](auto& chosen) -> std::vector<std::string>* {
+        if constexpr (requires { chosen.reps; }) {
+          return &chosen.reps;
+        } else {
+          return nullptr;
+        }
+      },
+      strategy);
+}
+
+// The reps and teams rules can name, and the marketplaces reps have accounts on.
+struct RoutingNames {
   std::set<std::string_view> rep_ids;
+  std::vector<std::string> all_reps;  // file order
   std::vector<std::string_view> rep_id_list;
   std::map<std::string_view, std::vector<std::string>> team_members;  // reps in file order
+  std::vector<std::string_view> team_list;
+  std::vector<std::string_view> marketplaces;
+};
+
+RoutingNames CollectRoutingNames(const DaemonSettings& settings) {
+  RoutingNames names;
+  std::set<std::string_view> marketplaces;
   for (const Rep& rep : settings.reps) {
-    if (!rep_ids.insert(rep.id).second) continue;
-    rep_id_list.push_back(rep.id);
+    for (const auto& [marketplace, account] : rep.accounts) marketplaces.insert(marketplace);
+    if (!names.rep_ids.insert(rep.id).second) continue;
+    names.all_reps.push_back(rep.id);
+    names.rep_id_list.push_back(rep.id);
     for (const std::string& team : rep.teams) {
-      auto& members = team_members[team];
+      auto& members = names.team_members[team];
       if (members.empty() || members.back() != rep.id) members.push_back(rep.id);
     }
   }
-  std::vector<std::string_view> team_list;
-  team_list.reserve(team_members.size());
-  for (const auto& [team, members] : team_members) team_list.push_back(team);
+  for (const auto& [team, members] : names.team_members) names.team_list.push_back(team);
+  names.marketplaces.assign(marketplaces.begin(), marketplaces.end());
+  return names;
+}
 
+// Fills in a roster's reps: the listed ones, a team's members or every rep. `entries` counts
+// the reps of every roster so far, against kMaxRosterEntries.
+void ResolveRoster(const DraftRule& rule, const RoutingNames& names,
+                   std::vector<std::string>& roster, std::size_t& entries, ProblemLog& log) {
+  for (const NameRef& ref : rule.reps) {
+    if (!names.rep_ids.contains(ref.name)) {
+      log.Add(ref.at, ref.path, UnknownName("rep", ref, names.rep_id_list, ""));
+    }
+    roster.push_back(ref.name);
+  }
+  const std::vector<std::string>* expansion = nullptr;
+  const NameRef* written = nullptr;
+  if (rule.team) {
+    written = &*rule.team;
+    const auto members = names.team_members.find(rule.team->name);
+    if (members == names.team_members.end()) {
+      log.Add(rule.team->at, rule.team->path,
+              UnknownName("team", *rule.team, names.team_list, "; no rep lists it in its teams"));
+    } else {
+      expansion = &members->second;
+    }
+  } else if (rule.every_rep) {
+    written = &*rule.every_rep;
+    expansion = &names.all_reps;
+  }
+  if (expansion != nullptr) {
+    if (entries + expansion->size() > kMaxRosterEntries) {
+      log.Add(written->at, written->path,
+              "the rules' teams and rep lists would hold more than " +
+                  std::to_string(kMaxRosterEntries) +
+                  " reps in all; use fewer rules over large teams or over every rep");
+    } else {
+      roster = *expansion;
+    }
+  }
+  entries += roster.size();
+}
+
+void CheckMarketplace(const NameRef& marketplace, const RoutingNames& names, ProblemLog& log) {
+  if (std::binary_search(names.marketplaces.begin(), names.marketplaces.end(),
+                         std::string_view(marketplace.name))) {
+    return;
+  }
+  std::string message = "no rep lists an account on " + QuoteForMessage(marketplace.name);
+  if (const auto nearest = NearestName(marketplace.name, names.marketplaces)) {
+    message += ", did you mean '" + *nearest + "'?";
+  }
+  log.Add(marketplace.at, marketplace.path, message);
+}
+
+void ResolveRules(Draft& draft, ProblemLog& log) {
+  const RoutingNames names = CollectRoutingNames(draft.settings);
   std::size_t entries = 0;
   for (std::size_t i = 0; i < draft.rules.size(); ++i) {
     const DraftRule& rule = draft.rules[i];
-    auto* round_robin = std::get_if<RoundRobinStrategy>(&draft.settings.rules[i].assign);
-    if (round_robin == nullptr) continue;
-    for (const NameRef& ref : rule.reps) {
-      if (!rep_ids.contains(ref.name)) {
-        log.Add(ref.at, ref.path, UnknownName("rep", ref, rep_id_list, ""));
-      }
-      round_robin->reps.push_back(ref.name);
+    Strategy& strategy = draft.settings.rules[i].assign;
+    if (auto* roster = RosterOf(strategy)) ResolveRoster(rule, names, *roster, entries, log);
+    if (rule.marketplace && draft.accounts_complete) {
+      CheckMarketplace(*rule.marketplace, names, log);
     }
-    if (rule.team) {
-      const auto members = team_members.find(rule.team->name);
-      if (members == team_members.end()) {
-        log.Add(rule.team->at, rule.team->path,
-                UnknownName("team", *rule.team, team_list, "; no rep lists it in its teams"));
-      } else if (entries + members->second.size() > kMaxRoundRobinEntries) {
-        log.Add(rule.team->at, rule.team->path,
-                "round-robin lists would hold more than " + std::to_string(kMaxRoundRobinEntries) +
-                    " reps in all; use fewer rules over large teams");
-      } else {
-        round_robin->reps = members->second;
+  }
+}
+
+// One account on a marketplace belongs to one rep: account_owner could not choose otherwise.
+// Reported at the later rep's account, naming the first's line.
+void CheckAccountsUnique(const Draft& draft, ProblemLog& log) {
+  const std::vector<Rep>& reps = draft.settings.reps;
+  // (marketplace, account) -> where first, and whose. Accounts compare as the router matches
+  // them, without ASCII case.
+  std::map<std::pair<std::string_view, std::string>, std::pair<int, std::string_view>> first;
+  for (std::size_t i = 0; i < reps.size(); ++i) {
+    for (const auto& [marketplace, account] : reps[i].accounts) {
+      const std::string path = "reps[" + std::to_string(i) + "].accounts." + marketplace;
+      const auto at = Find(draft, path);
+      if (!at) continue;
+      const auto [seen, inserted] =
+          first.try_emplace({marketplace, AsciiLowered(account)}, at->line, reps[i].id);
+      if (!inserted) {
+        log.Add(*at, path,
+                "duplicate account " + QuoteForMessage(account) + " on '" + marketplace +
+                    "' (first at line " + std::to_string(seen->second.first) + ", rep " +
+                    QuoteForMessage(seen->second.second) + ")");
       }
     }
-    entries += round_robin->reps.size();
   }
 }
 
@@ -329,6 +414,7 @@ void RunMeaningPass(Draft& draft, const LoadEnvironment& environment, ProblemLog
   CheckUnique(draft, "rules", "name", "rule name", rule_names, log);
   // With a rep unreadable, a name it might have had would be reported as unknown.
   if (draft.reps_complete) ResolveRules(draft, log);
+  CheckAccountsUnique(draft, log);
   CheckManagers(draft, log);
   CheckReminders(draft, log);
   CheckDefaultGrade(draft, log);

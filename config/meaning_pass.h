@@ -10,8 +10,8 @@ namespace leadd::config {
 
 // Runs after the shape pass even when it found problems, so one run reports everything; a
 // check whose input the shape pass could not read is skipped rather than guessed at.
-// Round-robin teams are expanded into reps, the Redis URL is parsed into its endpoint, and
-// secrets are read into the settings.
+// Rules' strategies get their reps (listed, a team's members, or every rep), the Redis URL is
+// parsed into its endpoint, and secrets are read into the settings.
 void RunMeaningPass(Draft& draft, const LoadEnvironment& environment, ProblemLog& log);
 
 }  // namespace leadd::config

@@ -1,7 +1,11 @@
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "config/nearest_name.h"
 #include "config/schema.h"
@@ -11,15 +15,37 @@ namespace {
 
 constexpr KeySpec kRepKeys[] = {
     {"id", true}, {"name"},          {"email"},      {"teams"},
-    {"manager"},  {"working_hours"}, {"token_file"}, {"token_credential"}};
+    {"manager"},  {"working_hours"}, {"token_file"}, {"token_credential"},
+    {"regions"},  {"accounts"},      {"capacity"}};
 constexpr KeySpec kPoolKeys[] = {{"claim_per_day"}, {"max_held"}, {"cooldown"}};
 constexpr KeySpec kSlaKeys[] = {
     {"accept_within"}, {"remind_before"}, {"escalate_after_bounces"}, {"clock"}, {"default_grade"}};
 constexpr KeySpec kRuleKeys[] = {{"name", true}, {"when"}, {"assign", true}};
-constexpr KeySpec kStrategyKeys[] = {{"round_robin"}};
-constexpr KeySpec kRoundRobinKeys[] = {{"reps"}, {"team"}};
+constexpr KeySpec kStrategyKeys[] = {{"round_robin"},  {"territory"}, {"random"},
+                                     {"least_loaded"}, {"weighted"},  {"field"},
+                                     {"account_owner"}};
+constexpr KeySpec kRosterKeys[] = {{"reps"}, {"team"}};
 
-constexpr std::string_view kScalarStrategies[] = {"owner"};
+// Written alone, the roster strategies choose among every rep.
+constexpr std::string_view kScalarStrategies[] = {"owner", "territory", "random", "least_loaded"};
+
+// What the other strategies need, for an admin who wrote one of them alone.
+constexpr std::pair<std::string_view, std::string_view> kStrategyNeeds[] = {
+    {"round_robin",
+     "round_robin needs its reps: write {round_robin: {reps: [alice, bob]}} or "
+     "{round_robin: {team: sales}}"},
+    {"weighted", "weighted needs its reps and weights: write {weighted: {alice: 2, bob: 1}}"},
+    {"field", "field needs the lead field that names the rep: write {field: received_by}"},
+    {"account_owner", "account_owner needs a marketplace: write {account_owner: alibaba}"},
+};
+
+// The tail of every message about an assign that is not one.
+constexpr std::string_view kExpectedStrategy =
+    "expected owner, territory, random, least_loaded, or a mapping naming one of round_robin, "
+    "territory, random, least_loaded, weighted, field, account_owner";
+
+// Weighted picks by a hash of the lead id modulo the total; this keeps the sum small and sane.
+constexpr std::uint64_t kMaxTotalWeight = 1'000'000;
 
 // In SlaClock's order.
 constexpr std::string_view kClockNames[] = {"wall", "working_hours"};
@@ -41,19 +67,36 @@ bool IsEmailAddress(std::string_view text) {
          std::none_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t'; });
 }
 
-// False when a value could not be read.
-bool ReadTeams(const ValueRef& value, Rep& rep, ProblemLog& log) {
+// A marketplace an account is on: the alphabet of lead sources, which name them.
+bool IsMarketplaceName(std::string_view name) { return IsRepId(name); }
+constexpr std::string_view kLowerNameForm =
+    "lower-case letters, digits, '.', '_' and '-', starting with a letter or digit";
+
+// A list of texts (teams, regions); false when a value could not be read.
+bool ReadTexts(const ValueRef& value, std::vector<std::string>& texts, ProblemLog& log) {
   const auto items = ReadList(value, log);
   if (!items) return false;
   bool complete = true;
   for (const ValueRef& item : *items) {
-    if (const auto team = ReadText(item, log)) {
-      rep.teams.push_back(*team);
+    if (const auto text = ReadText(item, log)) {
+      texts.push_back(*text);
     } else {
       complete = false;
     }
   }
   return complete;
+}
+
+// marketplace -> account id; each value's position is kept for the check that no two reps
+// claim one account. False when a marketplace could not be read.
+bool ReadAccounts(const ValueRef& value, Rep& rep, Draft& draft, ProblemLog& log) {
+  return ReadNamedEntries(value, "marketplace", IsMarketplaceName, kLowerNameForm, log,
+                          [&](const std::string& marketplace, const ValueRef& account) {
+                            if (const auto text = ReadText(account, log)) {
+                              rep.accounts[marketplace] = *text;
+                              draft.positions[account.path] = account.at;
+                            }
+                          });
 }
 
 // [a-z0-9][a-z0-9_-]*: pool names go into Redis keys and request bodies.
@@ -78,9 +121,7 @@ Rep ReadRep(const ValueRef& value, const std::filesystem::path& base_dir, Draft&
         draft.positions[id->path] = id->at;
       } else {
         log.Add(id->at, id->path,
-                "expected lower-case letters, digits, '.', '_' and '-', starting with a letter or "
-                "digit, got " +
-                    QuoteForMessage(*text));
+                "expected " + std::string(kLowerNameForm) + ", got " + QuoteForMessage(*text));
       }
     }
   }
@@ -100,7 +141,23 @@ Rep ReadRep(const ValueRef& value, const std::filesystem::path& base_dir, Draft&
     }
   }
   if (const auto teams = fields.Find("teams")) {
-    if (!ReadTeams(*teams, rep, log)) complete = false;
+    if (!ReadTexts(*teams, rep.teams, log)) complete = false;
+  }
+  if (const auto regions = fields.Find("regions")) ReadTexts(*regions, rep.regions, log);
+  if (const auto accounts = fields.Find("accounts")) {
+    if (!ReadAccounts(*accounts, rep, draft, log)) draft.accounts_complete = false;
+  }
+  if (const auto capacity = fields.Find("capacity")) {
+    if (const auto count = ReadCount(*capacity, log)) {
+      // 0 would take the rep out of routing; that is what removing them from `reps` is for.
+      if (*count == 0) {
+        log.Add(capacity->at, capacity->path,
+                "must be at least 1 (the most open leads the rep may hold); leave capacity out "
+                "for no limit");
+      } else {
+        rep.capacity = *count;
+      }
+    }
   }
   // Whether the manager is a rep is the meaning pass's to say, once every id is known.
   if (const auto manager = fields.Find("manager")) {
@@ -123,8 +180,9 @@ Rep ReadRep(const ValueRef& value, const std::filesystem::path& base_dir, Draft&
   return rep;
 }
 
-void ReadRoundRobin(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
-  MappingReader fields(value, kRoundRobinKeys, log);
+// `{reps: [a, b]}` or `{team: t}`: the reps a roster strategy chooses among.
+void ReadRoster(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
+  MappingReader fields(value, kRosterKeys, log);
   if (!fields.RequireExactlyOne("reps", "team")) return;
   if (const auto reps = fields.Find("reps")) {
     const auto items = ReadList(*reps, log);
@@ -138,40 +196,144 @@ void ReadRoundRobin(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
   }
 }
 
+// The strategy a roster name stands for; its reps are filled in by the meaning pass.
+Strategy RosterStrategy(std::string_view name) {
+  if (name == "territory") return TerritoryStrategy{};
+  if (name == "random") return RandomStrategy{};
+  if (name == "least_loaded") return LeastLoadedStrategy{};
+  return RoundRobinStrategy{};
+}
+
+// `{alice: 2, bob: 1}`: the reps (checked by the meaning pass) and their weights.
+WeightedStrategy ReadWeighted(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
+  WeightedStrategy weighted;
+  std::uint64_t total = 0;
+  // Any text is taken as a rep's name here: the meaning pass says which rep was meant.
+  const bool readable = ReadNamedEntries(
+      value, "rep", [](std::string_view) { return true; }, "", log,
+      [&](const std::string& rep, const ValueRef& entry) {
+        const auto weight = ReadCount(entry, log);
+        if (!weight) return;
+        if (*weight == 0) {
+          log.Add(entry.at, entry.path, "must be at least 1; leave the rep out to give them none");
+          return;
+        }
+        rule.reps.push_back({rep, entry.path, entry.key_at});
+        weighted.weights.push_back(*weight);
+        total += *weight;
+      });
+  if (readable && value.node.size() == 0) {
+    log.Add(value.at, value.path, "must name at least one rep");
+  }
+  if (total > kMaxTotalWeight) {
+    log.Add(value.at, value.path,
+            "the weights add up to " + std::to_string(total) + "; at most " +
+                std::to_string(kMaxTotalWeight) + " in all");
+  }
+  return weighted;
+}
+
+// `received_by`: a text field of the lead, which holds a rep's id, email or name.
+FieldStrategy ReadField(const ValueRef& value, ProblemLog& log) {
+  static const std::vector<FieldInfo> text_fields = [] {
+    std::vector<FieldInfo> fields;
+    for (const FieldInfo& info : kConditionFields) {
+      if (!info.numeric) fields.push_back(info);
+    }
+    return fields;
+  }();
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> all;
+    for (const FieldInfo& info : text_fields) all.push_back(info.name);
+    return all;
+  }();
+  if (value.node.IsScalar()) {
+    const auto numeric = std::find_if(
+        std::begin(kConditionFields), std::end(kConditionFields),
+        [&](const FieldInfo& info) { return info.numeric && info.name == value.node.Scalar(); });
+    if (numeric != std::end(kConditionFields)) {
+      log.Add(value.at, value.path,
+              std::string(numeric->name) +
+                  " is a number, and a number cannot name a rep; name a text field such as "
+                  "received_by");
+      return {};
+    }
+  }
+  if (const auto index = ReadChoice(value, names, "field", log)) {
+    return FieldStrategy{text_fields[*index].field};
+  }
+  return {};
+}
+
+AccountOwnerStrategy ReadAccountOwner(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
+  const auto name = ReadText(value, log);
+  if (!name) return {};
+  if (!IsMarketplaceName(*name)) {
+    log.Add(value.at, value.path,
+            "expected a marketplace name of " + std::string(kLowerNameForm) + ", got " +
+                QuoteForMessage(*name));
+    return {};
+  }
+  rule.marketplace = NameRef{*name, value.path, value.at};
+  return AccountOwnerStrategy{*name};
+}
+
+Strategy ReadStrategy(std::string_view name, const ValueRef& value, DraftRule& rule,
+                      ProblemLog& log) {
+  if (name == "weighted") return ReadWeighted(value, rule, log);
+  if (name == "field") return ReadField(value, log);
+  if (name == "account_owner") return ReadAccountOwner(value, rule, log);
+  ReadRoster(value, rule, log);
+  return RosterStrategy(name);
+}
+
+// `assign: territory`: a strategy by name alone.
+Strategy ReadScalarAssign(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
+  const auto text = ReadText(value, log);
+  if (!text || *text == "owner") return OwnerStrategy{};
+  if (std::find(std::begin(kScalarStrategies), std::end(kScalarStrategies), *text) !=
+      std::end(kScalarStrategies)) {
+    rule.every_rep = NameRef{*text, value.path, value.at};
+    return RosterStrategy(*text);
+  }
+  const auto needs = std::find_if(std::begin(kStrategyNeeds), std::end(kStrategyNeeds),
+                                  [&](const auto& need) { return need.first == *text; });
+  if (needs != std::end(kStrategyNeeds)) {
+    log.Add(value.at, value.path, needs->second);
+    return OwnerStrategy{};
+  }
+  std::vector<std::string_view> known;
+  for (const KeySpec& key : kStrategyKeys) known.push_back(key.name);
+  known.insert(known.begin(), "owner");
+  if (const auto nearest = NearestName(*text, known)) {
+    log.Add(value.at, value.path,
+            "unknown strategy " + QuoteForMessage(*text) + ", did you mean '" + *nearest + "'?");
+  } else {
+    log.Add(value.at, value.path,
+            "unknown strategy " + QuoteForMessage(*text) + "; " + std::string(kExpectedStrategy));
+  }
+  return OwnerStrategy{};
+}
+
 Strategy ReadAssign(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
   if (value.node.IsMap()) {
     if (value.node.size() == 0) {
-      log.Add(value.at, value.path,
-              "names no strategy; expected 'owner' or a mapping such as "
-              "{round_robin: {team: sales}}");
+      log.Add(value.at, value.path, "names no strategy; " + std::string(kExpectedStrategy));
     }
     // Not a required key: after an unknown strategy, "missing round_robin" would only be noise.
     const MappingReader strategies(value, kStrategyKeys, log, "strategy");
-    if (const auto round_robin = strategies.Find("round_robin")) {
-      ReadRoundRobin(*round_robin, rule, log);
+    const auto entries = strategies.Entries();
+    if (entries.empty()) return OwnerStrategy{};
+    if (entries.size() > 1) {
+      std::string names;
+      for (const auto& [name, entry] : entries) names += (names.empty() ? "'" : ", '") + name + "'";
+      log.Add(entries[1].second.key_at, value.path,
+              "names more than one strategy (" + names + "); a rule assigns by one, keep one");
     }
-    return RoundRobinStrategy{};
+    return ReadStrategy(entries.front().first, entries.front().second, rule, log);
   }
-  if (value.node.IsScalar()) {
-    const auto text = ReadText(value, log);
-    if (!text || *text == "owner") return OwnerStrategy{};
-    if (*text == "round_robin") {
-      log.Add(value.at, value.path,
-              "round_robin needs its reps: write {round_robin: {reps: [alice, bob]}} or "
-              "{round_robin: {team: sales}}");
-    } else if (const auto nearest = NearestName(*text, kScalarStrategies)) {
-      log.Add(value.at, value.path,
-              "unknown strategy " + QuoteForMessage(*text) + ", did you mean '" + *nearest + "'?");
-    } else {
-      log.Add(value.at, value.path,
-              "unknown strategy " + QuoteForMessage(*text) +
-                  "; expected 'owner' or a mapping such as {round_robin: {team: sales}}");
-    }
-    return OwnerStrategy{};
-  }
-  log.Add(value.at, value.path,
-          "expected 'owner' or a mapping such as {round_robin: {team: sales}}, got " +
-              Describe(value.node));
+  if (value.node.IsScalar()) return ReadScalarAssign(value, rule, log);
+  log.Add(value.at, value.path, std::string(kExpectedStrategy) + ", got " + Describe(value.node));
   return OwnerStrategy{};
 }
 

@@ -9,6 +9,7 @@
 
 #include "config/nearest_name.h"
 #include "config/schema.h"
+#include "core/ascii.h"
 
 namespace leadd::config {
 namespace {
@@ -37,8 +38,6 @@ constexpr std::uint64_t kMaxInactivityDays = 36'500;
 
 // Longer than any IANA name (the longest is about 32 bytes); a bound for the shape check only.
 constexpr std::size_t kMaxZoneNameBytes = 64;
-
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 std::optional<std::size_t> DayIndex(std::string_view text) {
   if (text.size() != 3) return std::nullopt;

@@ -83,6 +83,15 @@ struct Rep {
   // With `sla.clock: working_hours`, the rep's deadlines count only this time (a rep without
   // it counts wall time). Checked at load (MakeWorkingHours).
   std::optional<WorkingHours> working_hours;
+  // Where the rep sells, for `territory`: ISO 3166-1 country codes ("DE"), ISO 3166-2
+  // subdivision codes ("CN-GD") or free-text region names ("Bavaria"), compared without ASCII
+  // case against the lead's region, then its country.
+  std::vector<std::string> regions;
+  // The rep's own account on each marketplace ("alibaba" -> "alice_sub1"), for
+  // `account_owner`.
+  std::map<std::string, std::string, std::less<>> accounts;
+  // Open leads (assigned or accepted, not closed) the rep may hold at most; none: no limit.
+  std::optional<std::uint32_t> capacity;
 };
 
 // What a rep may take from one pool by claiming; see queue::ClaimLimits.
@@ -93,11 +102,34 @@ struct PoolSettings {
 };
 
 // One routing rule; evaluated top to bottom, the first whose strategy yields a rep wins.
+// Strategies that choose among reps hold them resolved at load: the listed `reps:`, a `team:`'s
+// members in file order, or every rep when the rule names neither.
 struct OwnerStrategy {};  // the rep who owns the customer (exact-email match)
 struct RoundRobinStrategy {
-  std::vector<std::string> reps;  // resolved: a `team:` is expanded to its members at load
+  std::vector<std::string> reps;  // in turn, one rotation shared by every daemon
 };
-using Strategy = std::variant<OwnerStrategy, RoundRobinStrategy>;
+struct FieldStrategy {
+  LeadField field = LeadField::kReceivedBy;  // names the rep: its id, email or name
+};
+struct AccountOwnerStrategy {
+  std::string marketplace;  // the rep whose `accounts[marketplace]` is the lead's account
+};
+struct TerritoryStrategy {
+  std::vector<std::string> reps;  // those whose `regions` cover the lead's region, else country
+};
+struct WeightedStrategy {
+  std::vector<std::string> reps;
+  std::vector<std::uint32_t> weights;  // parallel to reps, each at least 1
+};
+struct RandomStrategy {
+  std::vector<std::string> reps;
+};
+struct LeastLoadedStrategy {
+  std::vector<std::string> reps;  // the one with the fewest open leads
+};
+using Strategy =
+    std::variant<OwnerStrategy, RoundRobinStrategy, FieldStrategy, AccountOwnerStrategy,
+                 TerritoryStrategy, WeightedStrategy, RandomStrategy, LeastLoadedStrategy>;
 
 struct Rule {
   std::string name;

@@ -128,17 +128,30 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads) {
   LEADD_CO_TRY(owners, co_await store.OwnersOfEmails(email_keys));
 
   // Departed reps are never chosen; only a lead that was assigned before can also have reps
-  // who gave it up.
-  std::vector<std::vector<std::string>> unions;
-  unions.reserve(leads.size());
+  // who gave it up. With capacities or least_loaded, each rep's open leads are read in the
+  // same round trip, once for the run.
+  const auto router = deps_.current_router();
+  std::vector<std::vector<std::string>> reads;
+  reads.reserve(leads.size() + router->RepIds().size());
   for (const auto& each : leads) {
     std::vector<std::string> members{"SUNION", queue::DepartedKey(store.Keys())};
     if (each.pooled) members.push_back(queue::ExcludedKey(store.Keys(), each.entry.lead_id));
-    unions.push_back(std::move(members));
+    reads.push_back(std::move(members));
   }
-  auto excluded = co_await deps_.blocking_redis.AsyncCommands(std::move(unions), use_awaitable);
+  if (router->NeedsLoads()) {
+    for (const auto& rep : router->RepIds()) {
+      reads.push_back({"SCARD", queue::RepOpenKey(store.Keys(), rep)});
+    }
+  }
+  auto replies = co_await deps_.blocking_redis.AsyncCommands(std::move(reads), use_awaitable);
+  router::RoutingState state;
+  for (std::size_t r = leads.size(); r < replies.size(); ++r) {
+    if (!replies[r]) co_return replies[r].error();
+    const auto held = replies[r].value().integer;
+    state.open_leads[router->RepIds()[r - leads.size()]] =
+        static_cast<std::uint32_t>(std::max<std::int64_t>(held, 0));
+  }
 
-  const auto router = deps_.current_router();
   // The Function picks among the candidates (a round-robin cursor lives in Redis), so each
   // gets its own plan: with working hours, deadlines differ by rep.
   const auto planner = deps_.current_planner();
@@ -153,11 +166,11 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads) {
         owner = dedupe::OwnerMatch{*rep, "email", "exact email match"};
       }
     }
-    if (!excluded[i]) co_return excluded[i].error();
-    std::vector<std::string> reps;
-    for (const auto& member : excluded[i].value().elements) reps.push_back(member.str);
+    if (!replies[i]) co_return replies[i].error();
+    state.excluded.clear();
+    for (const auto& member : replies[i].value().elements) state.excluded.push_back(member.str);
 
-    router::Decision decision = router->Decide(lead, owner, reps);
+    router::Decision decision = router->Decide(lead, owner, state);
     if (!decision.Routed()) {
       LEADD_CO_TRYV(co_await store.Park(entry, decision));
       deps_.log->warn("lead.unrouted lead={} pool={}", entry.lead_id,
@@ -170,6 +183,9 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads) {
       plans.push_back(planner->Assignment(lead.grade, rep, now).Encode());
     }
     const auto escalate_after = planner->ForGrade(lead.grade).escalate_after_bounces;
+    // The loads were read once for the run: count what the run itself hands out where the
+    // rep is known already (a rotation's pick is made by the Function).
+    if (decision.candidates.size() == 1) ++state.open_leads[decision.candidates.front()];
     requests.push_back(queue::AssignRequest{entry, std::move(decision), email_key, std::move(plans),
                                             escalate_after});
   }

@@ -1,13 +1,13 @@
 #include "dedupe/email_key.h"
 
+#include "core/ascii.h"
+
 #include <algorithm>
 
 namespace leadd::dedupe {
 namespace {
 
 bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 }  // namespace
 

@@ -8,22 +8,14 @@
 #include <optional>
 #include <string_view>
 
+#include "core/ascii.h"
+
 namespace leadd::router {
 namespace {
 
 using config::Comparison;
 
 constexpr std::string_view kNoneOf = "none of: ";
-
-char FoldAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// Admins write `source: alibaba` for leads that say "Alibaba": ASCII letters compare without
-// case; anything else (already NFC from intake) compares exactly.
-bool SameText(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return FoldAscii(x) == FoldAscii(y);
-         });
-}
 
 std::optional<double> ParseNumber(std::string_view text) {
   double value = 0;
@@ -92,12 +84,15 @@ ConditionResult CheckField(const config::FieldTest& test, const Lead& lead) {
       [&](const auto& kind) -> ConditionResult {
         using T = std::decay_t<decltype(kind)>;
         if constexpr (std::is_same_v<T, config::OneOf>) {
-          const bool listed = std::any_of(kind.values.begin(), kind.values.end(),
-                                          [&](const auto& v) { return SameText(v, value); });
+          const bool listed =
+              std::any_of(kind.values.begin(), kind.values.end(),
+                          [&](const auto& v) { return EqualsIgnoringAsciiCase(v, value); });
           const bool holds = listed != kind.negated;
           const std::string list =
               kind.values.size() == 1 ? kind.values.front() : "one of " + Joined(kind.values);
-          return {holds, subject + (listed ? " is " : " is not ") + list};
+          std::string why = subject + (listed ? " is " : " is not ") + list;
+          if (kind.negated && listed) why += ", which the rule excludes";
+          return {holds, why};
         } else if constexpr (std::is_same_v<T, config::Pattern>) {
           const bool found = RE2::PartialMatch(value, *kind.regex);
           return {found, subject + (found ? " matches " : " does not match ") + kind.text};
@@ -164,9 +159,7 @@ std::string FieldValue(const Lead& lead, config::LeadField field) {
     case LeadField::kEmailDomain: {
       const auto at = lead.email.rfind('@');
       if (at == std::string::npos) return {};
-      std::string domain = lead.email.substr(at + 1);
-      std::transform(domain.begin(), domain.end(), domain.begin(), FoldAscii);
-      return domain;
+      return AsciiLowered(std::string_view(lead.email).substr(at + 1));
     }
     case LeadField::kEstimatedValue:
       return lead.estimated_value;

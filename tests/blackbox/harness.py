@@ -83,13 +83,15 @@ class RedisServer:
 
 
 def write_config(directory, redis_port, round_robin=("alice",), request_timeout="2s",
-                 rep_tokens=None, extra_reps=(), pools=None, managers=None, extra_yaml=""):
+                 rep_tokens=None, extra_reps=(), pools=None, managers=None, extra_yaml="",
+                 reps_and_rules=None):
     """A daemon config against an external Redis, tokens in files beside it.
 
     rep_tokens maps a rep id to its token (written to <rep>.token); extra_reps are reps besides
     alice and bob; pools maps a pool name to its settings, e.g. {"vip": {"max_held": 1}};
     managers maps a rep id to its manager's; extra_yaml is appended as given (top-level keys
-    such as sla or grades)."""
+    such as sla or grades); reps_and_rules, when given, replaces the `reps:` and `rules:`
+    sections whole (YAML text starting with `reps:`)."""
     with open(os.path.join(directory, "intake.token"), "w") as f:
         f.write(INTAKE_TOKEN + "\n")
     with open(os.path.join(directory, "admin.token"), "w") as f:
@@ -128,6 +130,8 @@ def write_config(directory, redis_port, round_robin=("alice",), request_timeout=
           listen: 127.0.0.1:0
           intake_token_file: intake.token
           admin_token_file: admin.token
+        """)
+    text += reps_and_rules or textwrap.dedent(f"""\
         reps:
           - {{id: alice, name: Alice, email: alice@example.com, teams: [sales]{rep_options("alice")}}}
           - {{id: bob, name: Bob, email: bob@example.com, teams: [sales]{rep_options("bob")}}}{extra}
@@ -136,7 +140,8 @@ def write_config(directory, redis_port, round_robin=("alice",), request_timeout=
             assign: owner
           - name: everyone
             assign: {{round_robin: {{reps: [{reps}]}}}}
-        """) + pool_lines + extra_yaml
+        """)
+    text += pool_lines + extra_yaml
     path = os.path.join(directory, "leadd.yaml")
     with open(path, "w") as f:
         f.write(text)

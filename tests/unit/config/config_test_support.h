@@ -46,6 +46,11 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Lines 1 and 2 of a test config: the version and the two tokens ConfigTest provides.
+inline constexpr std::string_view kVersionAndTokens =
+    "version: 1\n"
+    "http: {intake_token_file: intake.token, admin_token_file: admin.token}\n";
+
 inline std::vector<std::string> Formatted(const LoadOutcome& outcome) {
   std::vector<std::string> lines;
   for (const ConfigProblem& problem : outcome.problems) lines.push_back(FormatProblem(problem));

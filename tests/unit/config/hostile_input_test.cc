@@ -201,9 +201,9 @@ TEST_F(HostileInputTest, RoundRobinExpansionIsCapped) {
     text += "  - {name: n" + std::to_string(i) + ", assign: {round_robin: {team: t}}}\n";
   }
   EXPECT_THAT(Problems(text),
-              ElementsAre("leadd.yaml:2005:48: rules[1000].assign.round_robin.team: round-robin "
-                          "lists would hold more than 1000000 reps in all; use fewer rules over "
-                          "large teams"));
+              ElementsAre("leadd.yaml:2005:48: rules[1000].assign.round_robin.team: the rules' "
+                          "teams and rep lists would hold more than 1000000 reps in all; use "
+                          "fewer rules over large teams or over every rep"));
 }
 
 }  // namespace

@@ -250,8 +250,9 @@ TEST_F(LoadConfigTest, WrongKindsOfValueAreNamed) {
                           "leadd.yaml:3:6: log: expected a mapping, got 'debug'",
                           "leadd.yaml:7:11: http.listen: expected text, got a mapping",
                           "leadd.yaml:8:7: reps: expected a list, got a mapping",
-                          "leadd.yaml:11:13: rules[0].assign: expected 'owner' or a mapping such "
-                          "as {round_robin: {team: sales}}, got a list"));
+                          "leadd.yaml:11:13: rules[0].assign: expected owner, territory, random, "
+                          "least_loaded, or a mapping naming one of round_robin, territory, "
+                          "random, least_loaded, weighted, field, account_owner, got a list"));
 }
 
 TEST_F(LoadConfigTest, EmptyValueIsReportedAtItsKey) {
@@ -464,14 +465,15 @@ TEST_F(LoadConfigTest, RulesAreChecked) {
           "'sales'?",
           "leadd.yaml:16:34: rules[4].assign.round_robin.reps: must name at least one rep",
           "leadd.yaml:18:14: rules[5].assign: unknown strategy 'least_busy'; expected one of "
-          "round_robin",
+          "round_robin, territory, random, least_loaded, weighted, field, account_owner",
           "leadd.yaml:20:34: rules[6].assign.round_robin.team: unknown team 'marketing'; no rep "
           "lists it in its teams",
           "leadd.yaml:22:35: rules[7].assign.round_robin.reps[0]: unknown rep 'alcie', did you "
           "mean 'alice'?",
           "leadd.yaml:23:5: rules[8]: missing required key 'name'",
-          "leadd.yaml:25:13: rules[9].assign: names no strategy; expected 'owner' or a mapping "
-          "such as {round_robin: {team: sales}}"));
+          "leadd.yaml:25:13: rules[9].assign: names no strategy; expected owner, territory, "
+          "random, least_loaded, or a mapping naming one of round_robin, territory, random, "
+          "least_loaded, weighted, field, account_owner"));
 }
 
 TEST_F(LoadConfigTest, UnreadableRepDoesNotMakeRulesNamingItFail) {

@@ -65,7 +65,7 @@ TEST(ConditionCheckTest, ListIsOneOfAndNotIsNoneOf) {
   EXPECT_EQ(listed.why, "country 'DE' is one of FR, DE, NL");
   const auto excluded = Check(Is(LeadField::kAccount, {"main"}, true), lead);
   EXPECT_FALSE(excluded.holds);
-  EXPECT_EQ(excluded.why, "account 'main' is main");
+  EXPECT_EQ(excluded.why, "account 'main' is main, which the rule excludes");
   const auto other = Check(Is(LeadField::kCountry, {"US", "GB"}, true), lead);
   EXPECT_TRUE(other.holds);
   EXPECT_EQ(other.why, "country 'DE' is not one of US, GB");

@@ -22,6 +22,8 @@ std::vector<config::Rep> Reps() {
   return {MakeRep("alice", "Alice", "alice@example.com"), MakeRep("bob", "Bob", "bob@example.com")};
 }
 
+RoutingState Excluding(std::vector<std::string> reps) { return RoutingState{std::move(reps), {}}; }
+
 std::vector<config::Rule> OwnerThenRotation() {
   return {{"existing-owner", config::OwnerStrategy{}},
           {"everyone", config::RoundRobinStrategy{{"alice", "bob"}}}};
@@ -55,7 +57,8 @@ TEST(RouterTest, OwnerWhoLeftFallsThroughWithTheReason) {
   const Router router(OwnerThenRotation(), Reps());
   const auto decision = router.Decide(Lead{}, dedupe::OwnerMatch{"zed", "email", "exact"});
   EXPECT_EQ(decision.rule, "everyone");
-  EXPECT_EQ(decision.trace[0].outcome, "owner 'zed' is no longer a configured rep");
+  EXPECT_EQ(decision.trace[0].outcome,
+            "owner 'zed' by exact; skipped zed: no longer a configured rep");
 }
 
 TEST(RouterTest, NoRuleYieldingLeavesTheLeadUnroutedWithATrace) {
@@ -69,33 +72,36 @@ TEST(RouterTest, NoRuleYieldingLeavesTheLeadUnroutedWithATrace) {
 
 TEST(RouterTest, ExcludedRepsAreSkippedWithAReason) {
   const Router router(OwnerThenRotation(), Reps());
-  const auto decision = router.Decide(Lead{}, std::nullopt, {"alice"});
+  const auto decision = router.Decide(Lead{}, std::nullopt, Excluding({"alice"}));
   EXPECT_EQ(decision.rule, "everyone");
   EXPECT_THAT(decision.candidates, ElementsAre("bob"));
   EXPECT_EQ(decision.round_robin_cursor, "rr:everyone");
   ASSERT_EQ(decision.trace.size(), 2u);
-  EXPECT_EQ(decision.trace[1].outcome, "round robin over 2 reps; skipped alice: bounced before");
+  EXPECT_EQ(decision.trace[1].outcome,
+            "round robin over 2 reps; skipped alice: bounced before or left");
 }
 
 TEST(RouterTest, ARuleLeftWithoutCandidatesFallsThrough) {
   const Router router(OwnerThenRotation(), Reps());
-  const auto decision =
-      router.Decide(Lead{}, dedupe::OwnerMatch{"bob", "email", "exact email match"}, {"bob"});
+  const auto decision = router.Decide(
+      Lead{}, dedupe::OwnerMatch{"bob", "email", "exact email match"}, Excluding({"bob"}));
   EXPECT_EQ(decision.rule, "everyone");
   EXPECT_THAT(decision.candidates, ElementsAre("alice"));
   ASSERT_EQ(decision.trace.size(), 2u);
   EXPECT_EQ(decision.trace[0].outcome,
-            "owner 'bob' by exact email match; skipped bob: bounced before");
-  EXPECT_EQ(decision.trace[1].outcome, "round robin over 2 reps; skipped bob: bounced before");
+            "owner 'bob' by exact email match; skipped bob: bounced before or left");
+  EXPECT_EQ(decision.trace[1].outcome,
+            "round robin over 2 reps; skipped bob: bounced before or left");
 }
 
 TEST(RouterTest, EveryRepExcludedLeavesTheLeadUnrouted) {
   const Router router(OwnerThenRotation(), Reps());
-  const auto decision = router.Decide(Lead{}, std::nullopt, {"bob", "alice", "zed"});
+  const auto decision = router.Decide(Lead{}, std::nullopt, Excluding({"bob", "alice", "zed"}));
   EXPECT_FALSE(decision.Routed());
   ASSERT_EQ(decision.trace.size(), 2u);
   EXPECT_EQ(decision.trace[1].outcome,
-            "round robin over 2 reps; skipped bob: bounced before; skipped alice: bounced before");
+            "round robin over 2 reps; skipped alice: bounced before or left; skipped bob: bounced "
+            "before or left");
 }
 
 TEST(RouterTest, DecisionSerialisesForStorage) {

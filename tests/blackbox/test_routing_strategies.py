@@ -1,0 +1,89 @@
+"""Routing strategies through the real daemon and Redis: who gets a lead when a rule names the
+rep in a field (trade-show cards), by marketplace sub-account, by territory, and to the least
+loaded rep within capacity. Each lead's assignee and its decision trace are checked."""
+
+from harness import Leadd, LeaddTestCase, wait_until, write_config
+
+REPS_AND_RULES = """\
+reps:
+  - {id: alice, name: Alice Wang, email: alice@example.com, teams: [export],
+     regions: [DE, AT], accounts: {alibaba: alice_sub1}}
+  - {id: bob, name: Bob Li, email: bob@example.com, teams: [export],
+     regions: [CN-GD], accounts: {alibaba: bob_sub2}}
+  - {id: carol, name: Carol Zhang, email: carol@example.com, teams: [inside],
+     regions: [CN], capacity: 2}
+  - {id: dave, name: Dave Roe, email: dave@example.com, teams: [inside], capacity: 2}
+rules:
+  - {name: existing-owner, when: {match: owner}, assign: owner}
+  - {name: expo-cards, when: {source: expo}, assign: {field: received_by}}
+  - name: alibaba-sub-accounts
+    when: {source: alibaba, account: {not: main}}
+    assign: {account_owner: alibaba}
+  - {name: directory-lists, when: {source: directory}, assign: territory}
+  - {name: inside-sales, assign: {least_loaded: {team: inside}}}
+"""
+
+
+class RoutingStrategiesTest(LeaddTestCase):
+    def setUp(self):
+        super().setUp()
+        config = write_config(self.dir, self.redis.port, reps_and_rules=REPS_AND_RULES)
+        self.leadd = Leadd(config)
+        self.leadd.wait_ready()
+        self.made = 0
+
+    def route(self, **fields):
+        self.made += 1
+        lead = {"external_id": f"x-{self.made}", "email": f"buyer{self.made}@example.com"}
+        lead.update(fields)
+        status, created = self.leadd.post_lead(lead)
+        self.assertEqual(status, 202, created)
+        return self.leadd.wait_assigned(created["id"])["lead"]
+
+    @staticmethod
+    def trace(lead):
+        return " | ".join(step["outcome"] for step in lead["decision"]["trace"])
+
+    def test_each_strategy_picks_its_rep(self):
+        # DOMAIN rule 2: whoever received the card; by name, not only by id.
+        card = self.route(source="expo", received_by="Bob Li")
+        self.assertEqual((card["assignee"], card["rule"], card["strategy"]),
+                         ("bob", "expo-cards", "field"))
+        self.assertIn("received_by 'Bob Li' names bob", self.trace(card))
+
+        # DOMAIN rule 3: the sub-account's owner; the main account is not this rule's.
+        inquiry = self.route(source="alibaba", account="alice_sub1")
+        self.assertEqual((inquiry["assignee"], inquiry["rule"]), ("alice", "alibaba-sub-accounts"))
+        main = self.route(source="alibaba", account="main")
+        self.assertEqual(main["rule"], "inside-sales")
+        self.assertIn("not for this lead: account 'main' is main, which the rule excludes", self.trace(main))
+
+        # DOMAIN rule 6: the province's rep before the country's.
+        guangdong = self.route(source="directory", country="CN", region="CN-GD")
+        self.assertEqual(guangdong["assignee"], "bob")
+        zhejiang = self.route(source="directory", country="CN", region="CN-ZJ")
+        self.assertEqual(zhejiang["assignee"], "carol")
+        vienna = self.route(source="directory", country="AT")
+        self.assertEqual(vienna["assignee"], "alice")
+
+        # Least loaded within capacity (2 each): the main-account inquiry went to carol (a tie,
+        # broken by file order) and so did the Zhejiang list, so carol is full and dave takes
+        # the next two.
+        self.assertEqual(main["assignee"], "carol")
+        self.assertIn("least loaded of 2 reps; carol (0 open) dave (0 open)", self.trace(main))
+        assignees = [self.route(source="web")["assignee"] for _ in range(2)]
+        self.assertEqual(assignees, ["dave", "dave"])
+    def test_a_full_team_leaves_the_lead_in_the_pool(self):
+        for _ in range(4):
+            self.route(source="web")
+        status, created = self.leadd.post_lead({"source": "web", "external_id": "over",
+                                                "phone": "555-0100"})
+        self.assertEqual(status, 202, created)
+        def pooled():
+            _, body = self.leadd.get_lead(created["id"])
+            return body["lead"].get("state") == "pooled"
+
+        wait_until(pooled, what="the fifth lead in the pool")
+        _, body = self.leadd.get_lead(created["id"])
+        self.assertIn("skipped carol: at capacity (2 of 2)", self.trace(body["lead"]))
+        self.assertIn("skipped dave: at capacity (2 of 2)", self.trace(body["lead"]))
