@@ -5,6 +5,8 @@
 #include <chrono>
 #include <ctime>
 #include <sstream>
+#include <string>
+#include <vector>
 
 namespace leadd::cli {
 namespace {
@@ -38,17 +40,84 @@ void Line(std::ostringstream& out, std::string_view label, std::string_view valu
   out << value << "\n";
 }
 
-}  // namespace
-
-Result<std::string> FormatLeadReport(std::string_view json) {
+// The body of GET /v1/leads/{id}: the lead and its history.
+struct LeadAnswer {
   simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json.data(), json.size()).get(root)) return Rejected("answer is not JSON");
   simdjson::dom::element lead;
   simdjson::dom::array history;
-  if (root["lead"].get(lead) || root["history"].get(history)) {
+};
+
+Result<void> ParseAnswer(std::string_view json, LeadAnswer& answer) {
+  simdjson::dom::element root;
+  if (answer.parser.parse(json.data(), json.size()).get(root)) {
+    return Rejected("answer is not JSON");
+  }
+  if (root["lead"].get(answer.lead) || root["history"].get(answer.history)) {
     return Rejected("answer has no lead");
   }
+  return Ok();
+}
+
+}  // namespace
+
+Result<std::string> FormatExplanation(std::string_view json) {
+  LeadAnswer answer;
+  LEADD_TRYV(ParseAnswer(json, answer));
+  const auto lead = answer.lead;
+  std::ostringstream out;
+  const std::string id = Text(lead, "id");
+  simdjson::dom::element decision;
+  if (lead["decision"].get(decision)) {
+    out << id << " has not been routed yet (state " << Text(lead, "state") << ")\n";
+    return out.str();
+  }
+  const std::string rule = Text(decision, "rule");
+  simdjson::dom::array candidates;
+  std::vector<std::string> chosen;
+  if (!decision["candidates"].get(candidates)) {
+    for (auto candidate : candidates) {
+      std::string_view rep;
+      if (!candidate.get(rep)) chosen.emplace_back(rep);
+    }
+  }
+  if (rule.empty()) {
+    out << id << " was routed to nobody: no rule found a rep, so it waits in a pool\n";
+  } else {
+    out << id << " was routed by rule '" << rule << "' (" << Text(decision, "strategy") << ") to ";
+    for (std::size_t i = 0; i < chosen.size(); ++i) out << (i == 0 ? "" : ", ") << chosen[i];
+    out << (chosen.size() > 1 ? " (in turn: the next in the rotation took it)" : "") << "\n";
+  }
+  if (const auto holder = Text(lead, "assignee"); !holder.empty()) {
+    out << "Now " << Text(lead, "state") << ", held by " << holder << "\n";
+  }
+  simdjson::dom::array trace;
+  if (!decision["trace"].get(trace)) {
+    out << "Rules, in order\n";
+    int step_number = 0;
+    for (auto step : trace) {
+      out << "  " << ++step_number << ". " << Text(step, "rule") << " [" << Text(step, "strategy")
+          << "]: " << Text(step, "outcome") << "\n";
+    }
+    bool any_skipped = false;
+    for (auto step : trace) {
+      simdjson::dom::array skipped;
+      if (step["skipped"].get(skipped)) continue;
+      for (auto skip : skipped) {
+        if (!any_skipped) out << "Passed over\n";
+        any_skipped = true;
+        out << "  " << Text(skip, "rep") << " by " << Text(step, "rule") << ": "
+            << Text(skip, "why") << "\n";
+      }
+    }
+  }
+  return out.str();
+}
+
+Result<std::string> FormatLeadReport(std::string_view json) {
+  LeadAnswer answer;
+  LEADD_TRYV(ParseAnswer(json, answer));
+  const auto lead = answer.lead;
+  const auto history = answer.history;
   std::ostringstream out;
   out << "Lead " << Text(lead, "id") << "\n";
   Line(out, "state", Text(lead, "state"));

@@ -18,6 +18,7 @@ using namespace leadd;
 constexpr const char* kUsage = R"(usage: leadctl [--config FILE] COMMAND
 
   leads show LEAD_ID [--json]   the lead, its routing decision and history
+  explain LEAD_ID               why the router sent the lead where it went, rule by rule
   rep show REP [--json]         a rep's absence, open leads and customers
   rep away REP --from DATE --to DATE --delegate REP2
                                 REP2 acts for REP meanwhile (dates or RFC 3339 times)
@@ -61,7 +62,9 @@ int main(int argc, char** argv) {
   const bool people = !args.empty() && (args[0] == "rep" || args[0] == "reminders");
   const bool as_json = !people && !args.empty() && args.back() == "--json";
   if (as_json) args.pop_back();
-  if (!people && (args.size() != 3 || args[0] != "leads" || args[1] != "show")) {
+  const bool explain = !people && args.size() == 2 && args[0] == "explain" && !as_json;
+  if (explain) args.insert(args.begin() + 1, "show");  // the same answer, another page
+  if (!people && (args.size() != 3 || (args[0] != "leads" && !explain) || args[1] != "show")) {
     std::cerr << kUsage;
     return kExitUsage;
   }
@@ -102,7 +105,8 @@ int main(int argc, char** argv) {
     std::cout << answer.value().body << "\n";
     return 0;
   }
-  auto report = cli::FormatLeadReport(answer.value().body);
+  auto report = explain ? cli::FormatExplanation(answer.value().body)
+                        : cli::FormatLeadReport(answer.value().body);
   if (!report) {
     std::cerr << "leadctl: " << report.error().detail << "\n";
     return 1;

@@ -14,8 +14,15 @@ std::string ToJson(const Decision& decision) {
     json.BeginObject()
         .Member("rule", step.rule)
         .Member("strategy", step.strategy)
-        .Member("outcome", step.outcome)
-        .EndObject();
+        .Member("outcome", step.outcome);
+    if (!step.skipped.empty()) {
+      json.Key("skipped").BeginArray();
+      for (const auto& skip : step.skipped) {
+        json.BeginObject().Member("rep", skip.rep).Member("why", skip.why).EndObject();
+      }
+      json.EndArray();
+    }
+    json.EndObject();
   }
   json.EndArray().EndObject();
   return json.Text();

@@ -6,11 +6,18 @@
 
 namespace leadd::router {
 
+// A rep a rule's strategy named but could not offer the lead to, and why.
+struct SkippedRep {
+  std::string rep;
+  std::string why;  // "bounced before or left", "at capacity (40 of 40)"
+};
+
 // One line of the explanation: what a rule did with this lead.
 struct RuleTrace {
   std::string rule;
   std::string strategy;
-  std::string outcome;  // "no owner on record", "round robin over 3 reps", ...
+  std::string outcome;              // "no owner on record", "round robin over 3 reps", ...
+  std::vector<SkippedRep> skipped;  // also named at the end of `outcome`
 };
 
 struct Decision {

@@ -14,6 +14,7 @@ struct Router::Outcome {
   std::vector<std::string> candidates;
   std::string cursor;
   std::string outcome;
+  std::vector<SkippedRep> skipped;
 };
 
 namespace {
@@ -87,8 +88,8 @@ const config::Rep* Router::FindRep(std::string_view id) const {
   return found == reps_.end() ? nullptr : &*found;
 }
 
-void Router::KeepEligible(std::vector<std::string>& reps, const RoutingState& state,
-                          std::string& outcome) const {
+void Router::KeepEligible(const RoutingState& state, Outcome& result) const {
+  auto& reps = result.candidates;
   std::vector<std::string> kept;
   for (auto& id : reps) {
     const config::Rep* rep = FindRep(id);
@@ -109,10 +110,18 @@ void Router::KeepEligible(std::vector<std::string>& reps, const RoutingState& st
     if (why.empty()) {
       kept.push_back(std::move(id));
     } else {
-      outcome += "; skipped " + id + ": " + why;
+      result.outcome += "; skipped " + id + ": " + why;
+      result.skipped.push_back({id, std::move(why)});
     }
   }
   reps = std::move(kept);
+}
+
+// A strategy that found nobody, and why.
+Router::Outcome Router::Nobody(std::string why) {
+  Outcome nobody;
+  nobody.outcome = std::move(why);
+  return nobody;
 }
 
 Router::Outcome Router::Apply(const config::Rule& rule, const Lead& lead,
@@ -122,7 +131,7 @@ Router::Outcome Router::Apply(const config::Rule& rule, const Lead& lead,
         using S = std::decay_t<decltype(strategy)>;
         Outcome result;
         if constexpr (std::is_same_v<S, config::OwnerStrategy>) {
-          if (!owner) return {{}, {}, "no owner on record"};
+          if (!owner) return Nobody("no owner on record");
           result.candidates = {owner->rep};
           result.outcome = "owner '" + owner->rep + "' by " + owner->because;
         } else if constexpr (std::is_same_v<S, config::RoundRobinStrategy>) {
@@ -132,17 +141,17 @@ Router::Outcome Router::Apply(const config::Rule& rule, const Lead& lead,
         } else if constexpr (std::is_same_v<S, config::FieldStrategy>) {
           const std::string name(config::FieldName(strategy.field));
           const std::string value = FieldValue(lead, strategy.field);
-          if (value.empty()) return {{}, {}, name + " is empty"};
+          if (value.empty()) return Nobody(name + " is empty");
           const auto named = std::find_if(reps_.begin(), reps_.end(), [&](const config::Rep& rep) {
             return EqualsIgnoringAsciiCase(rep.id, value) ||
                    (!rep.email.empty() && EqualsIgnoringAsciiCase(rep.email, value)) ||
                    (!rep.name.empty() && EqualsIgnoringAsciiCase(rep.name, value));
           });
-          if (named == reps_.end()) return {{}, {}, name + " '" + value + "' names no rep"};
+          if (named == reps_.end()) return Nobody(name + " '" + value + "' names no rep");
           result.candidates = {named->id};
           result.outcome = name + " '" + value + "' names " + named->id;
         } else if constexpr (std::is_same_v<S, config::AccountOwnerStrategy>) {
-          if (lead.account.empty()) return {{}, {}, "the lead names no account"};
+          if (lead.account.empty()) return Nobody("the lead names no account");
           for (const auto& rep : reps_) {
             const auto account = rep.accounts.find(strategy.marketplace);
             if (account != rep.accounts.end() &&
@@ -151,7 +160,7 @@ Router::Outcome Router::Apply(const config::Rule& rule, const Lead& lead,
             }
           }
           const std::string where = "account '" + lead.account + "' on " + strategy.marketplace;
-          if (result.candidates.empty()) return {{}, {}, "no rep has " + where};
+          if (result.candidates.empty()) return Nobody("no rep has " + where);
           result.outcome = where + " is " + Listed(result.candidates) + "'s";
         } else if constexpr (std::is_same_v<S, config::TerritoryStrategy>) {
           // The most specific place first: a rep covering CN-GD beats one covering all of CN.
@@ -167,9 +176,8 @@ Router::Outcome Router::Apply(const config::Rule& rule, const Lead& lead,
             }
           }
           if (result.candidates.empty()) {
-            return {{},
-                    {},
-                    "no rep covers region '" + lead.region + "' or country '" + lead.country + "'"};
+            return Nobody("no rep covers region '" + lead.region + "' or country '" + lead.country +
+                          "'");
           }
         } else if constexpr (std::is_same_v<S, config::LeastLoadedStrategy>) {
           result.candidates = strategy.reps;
@@ -236,15 +244,15 @@ Decision Router::Decide(const Lead& lead, const std::optional<dedupe::OwnerMatch
     if (!config::IsAlways(rule.when)) {
       when = CheckCondition(rule.when, facts);
       if (!when.holds) {
-        decision.trace.push_back({rule.name, strategy_name, "not for this lead: " + when.why});
+        decision.trace.push_back({rule.name, strategy_name, "not for this lead: " + when.why, {}});
         continue;
       }
     }
     Outcome result = Apply(rule, lead, owner);
-    KeepEligible(result.candidates, state, result.outcome);
+    KeepEligible(state, result);
     Choose(rule, lead, state, result);
     if (!when.why.empty()) result.outcome = when.why + "; " + result.outcome;
-    decision.trace.push_back({rule.name, strategy_name, result.outcome});
+    decision.trace.push_back({rule.name, strategy_name, result.outcome, std::move(result.skipped)});
     if (!result.candidates.empty()) {
       decision.rule = rule.name;
       decision.strategy = strategy_name;

@@ -44,15 +44,15 @@ class Router {
 
  private:
   struct Outcome;
+  static Outcome Nobody(std::string why);
   // The strategy's own candidates (before eligibility) and what it says of them.
   Outcome Apply(const config::Rule& rule, const Lead& lead,
                 const std::optional<dedupe::OwnerMatch>& owner) const;
   // For least_loaded, weighted and random: the one rep among the eligible candidates.
   void Choose(const config::Rule& rule, const Lead& lead, const RoutingState& state,
               Outcome& result) const;
-  // Drops reps that are unknown, excluded or at capacity, noting each in `outcome`.
-  void KeepEligible(std::vector<std::string>& reps, const RoutingState& state,
-                    std::string& outcome) const;
+  // Drops candidates that are unknown, excluded or at capacity, noting each and why.
+  void KeepEligible(const RoutingState& state, Outcome& result) const;
   const config::Rep* FindRep(std::string_view id) const;
 
   std::vector<config::Rule> rules_;

@@ -2,7 +2,10 @@
 rep in a field (trade-show cards), by marketplace sub-account, by territory, and to the least
 loaded rep within capacity. Each lead's assignee and its decision trace are checked."""
 
-from harness import Leadd, LeaddTestCase, wait_until, write_config
+import os
+import subprocess
+
+from harness import LEADCTL_BIN, Leadd, LeaddTestCase, wait_until, write_config
 
 REPS_AND_RULES = """\
 reps:
@@ -31,6 +34,10 @@ class RoutingStrategiesTest(LeaddTestCase):
         self.leadd = Leadd(config)
         self.leadd.wait_ready()
         self.made = 0
+        # leadctl reads the daemon's address from the config.
+        self.ctl_config = os.path.join(self.dir, "ctl.yaml")
+        with open(config) as src, open(self.ctl_config, "w") as dst:
+            dst.write(src.read().replace("listen: 127.0.0.1:0", f"listen: {self.leadd.listen}"))
 
     def route(self, **fields):
         self.made += 1
@@ -87,3 +94,12 @@ class RoutingStrategiesTest(LeaddTestCase):
         _, body = self.leadd.get_lead(created["id"])
         self.assertIn("skipped carol: at capacity (2 of 2)", self.trace(body["lead"]))
         self.assertIn("skipped dave: at capacity (2 of 2)", self.trace(body["lead"]))
+
+        explained = subprocess.run([LEADCTL_BIN, "--config", self.ctl_config, "explain",
+                                    created["id"]], capture_output=True, text=True, timeout=60)
+        self.assertEqual(explained.returncode, 0, explained.stderr)
+        page = explained.stdout
+        self.assertIn(f"{created['id']} was routed to nobody: no rule found a rep", page)
+        self.assertIn("  5. inside-sales [least_loaded]: least loaded of 2 reps;", page)
+        self.assertIn("Passed over\n  carol by inside-sales: at capacity (2 of 2)\n"
+                      "  dave by inside-sales: at capacity (2 of 2)\n", page)

@@ -32,6 +32,53 @@ TEST(LeadReportTest, PrintsStateAssigneeDecisionAndHistory) {
 TEST(LeadReportTest, RefusesAnswersOfAnotherShape) {
   EXPECT_FALSE(FormatLeadReport("not json"));
   EXPECT_FALSE(FormatLeadReport(R"({"error":"no such lead"})"));
+  EXPECT_FALSE(FormatExplanation("not json"));
+  EXPECT_FALSE(FormatExplanation(R"({"error":"no such lead"})"));
+}
+
+TEST(ExplanationTest, SaysWhichRuleChoseAndWhoWasPassedOver) {
+  const auto page = FormatExplanation(
+      R"json({"lead":{"id":"L-9","state":"accepted","assignee":"dave","decision":{)json"
+      R"json("rule":"inside-sales","strategy":"least_loaded","candidates":["dave"],"trace":[)json"
+      R"json({"rule":"expo-cards","strategy":"field",)json"
+      R"json("outcome":"not for this lead: source 'web' is not expo"},)json"
+      R"json({"rule":"inside-sales","strategy":"least_loaded",)json"
+      R"json("outcome":"least loaded of 2 reps; skipped carol: at capacity (2 of 2); dave (1 open)",)json"
+      R"json("skipped":[{"rep":"carol","why":"at capacity (2 of 2)"}]}]}},"history":[]})json");
+  ASSERT_TRUE(page) << page.error().detail;
+  EXPECT_EQ(page.value(),
+            "L-9 was routed by rule 'inside-sales' (least_loaded) to dave\n"
+            "Now accepted, held by dave\n"
+            "Rules, in order\n"
+            "  1. expo-cards [field]: not for this lead: source 'web' is not expo\n"
+            "  2. inside-sales [least_loaded]: least loaded of 2 reps; skipped carol: at capacity "
+            "(2 of 2); dave (1 open)\n"
+            "Passed over\n"
+            "  carol by inside-sales: at capacity (2 of 2)\n");
+}
+
+TEST(ExplanationTest, ARotationAndAnUnroutedLeadSaySo) {
+  const auto rotated = FormatExplanation(
+      R"({"lead":{"id":"L-3","state":"assigned","assignee":"bob","decision":{"rule":"everyone",)"
+      R"("strategy":"round_robin","candidates":["alice","bob"],"trace":[]}},"history":[]})");
+  ASSERT_TRUE(rotated) << rotated.error().detail;
+  EXPECT_EQ(rotated.value(),
+            "L-3 was routed by rule 'everyone' (round_robin) to alice, bob (in turn: the next in "
+            "the rotation took it)\n"
+            "Now assigned, held by bob\n"
+            "Rules, in order\n");
+  const auto unrouted = FormatExplanation(
+      R"({"lead":{"id":"L-4","state":"pooled","decision":{"rule":"","strategy":"",)"
+      R"("candidates":[],"trace":[{"rule":"known","strategy":"owner","outcome":"no owner on record"}]}},)"
+      R"("history":[]})");
+  ASSERT_TRUE(unrouted) << unrouted.error().detail;
+  EXPECT_EQ(unrouted.value(),
+            "L-4 was routed to nobody: no rule found a rep, so it waits in a pool\n"
+            "Rules, in order\n"
+            "  1. known [owner]: no owner on record\n");
+  const auto fresh = FormatExplanation(R"({"lead":{"id":"L-5","state":"ingested"},"history":[]})");
+  ASSERT_TRUE(fresh) << fresh.error().detail;
+  EXPECT_EQ(fresh.value(), "L-5 has not been routed yet (state ingested)\n");
 }
 
 }  // namespace

@@ -104,6 +104,19 @@ TEST(RouterTest, EveryRepExcludedLeavesTheLeadUnrouted) {
             "before or left");
 }
 
+TEST(RouterTest, SkippedRepsAreKeptWithTheirReasonAndStored) {
+  const Router router(OwnerThenRotation(), Reps());
+  const auto decision = router.Decide(Lead{}, std::nullopt, Excluding({"alice"}));
+  ASSERT_EQ(decision.trace.size(), 2u);
+  EXPECT_TRUE(decision.trace[0].skipped.empty());
+  ASSERT_EQ(decision.trace[1].skipped.size(), 1u);
+  EXPECT_EQ(decision.trace[1].skipped[0].rep, "alice");
+  EXPECT_EQ(decision.trace[1].skipped[0].why, "bounced before or left");
+  EXPECT_THAT(
+      ToJson(decision),
+      ::testing::HasSubstr(R"("skipped":[{"rep":"alice","why":"bounced before or left"}])"));
+}
+
 TEST(RouterTest, DecisionSerialisesForStorage) {
   const Router router(OwnerThenRotation(), Reps());
   EXPECT_EQ(
