@@ -1,30 +1,18 @@
-"""Routing strategies through the real daemon and Redis: who gets a lead when a rule names the
-rep in a field (trade-show cards), by marketplace sub-account, by territory, and to the least
-loaded rep within capacity. Each lead's assignee and its decision trace are checked."""
+"""Routing strategies through the real daemon and Redis, with the reps and rules of
+examples/distribution-rules.yaml: who gets a lead when a rule names the rep in a field
+(trade-show cards), by marketplace sub-account, by territory, to the least loaded rep within
+capacity, and back to a returning customer's owner. Each lead's assignee and its decision
+trace are checked."""
 
 import os
 import subprocess
 
-from harness import LEADCTL_BIN, Leadd, LeaddTestCase, wait_until, write_config
+from harness import LEADCTL_BIN, SOURCE_DIR, Leadd, LeaddTestCase, wait_until, write_config
 
-REPS_AND_RULES = """\
-reps:
-  - {id: alice, name: Alice Wang, email: alice@example.com, teams: [export],
-     regions: [DE, AT], accounts: {alibaba: alice_sub1}}
-  - {id: bob, name: Bob Li, email: bob@example.com, teams: [export],
-     regions: [CN-GD], accounts: {alibaba: bob_sub2}}
-  - {id: carol, name: Carol Zhang, email: carol@example.com, teams: [inside],
-     regions: [CN], capacity: 2}
-  - {id: dave, name: Dave Roe, email: dave@example.com, teams: [inside], capacity: 2}
-rules:
-  - {name: existing-owner, when: {match: owner}, assign: owner}
-  - {name: expo-cards, when: {source: expo}, assign: {field: received_by}}
-  - name: alibaba-sub-accounts
-    when: {source: alibaba, account: {not: main}}
-    assign: {account_owner: alibaba}
-  - {name: directory-lists, when: {source: directory}, assign: territory}
-  - {name: inside-sales, assign: {least_loaded: {team: inside}}}
-"""
+# The reps and rules of the shipped example, exactly: what it promises is what is tested.
+with open(os.path.join(SOURCE_DIR, "examples", "distribution-rules.yaml")) as example:
+    REPS_AND_RULES = example.read().split("\nreps:\n", 1)[1]
+REPS_AND_RULES = "reps:\n" + REPS_AND_RULES
 
 
 class RoutingStrategiesTest(LeaddTestCase):
@@ -57,6 +45,10 @@ class RoutingStrategiesTest(LeaddTestCase):
         self.assertEqual((card["assignee"], card["rule"], card["strategy"]),
                          ("bob", "expo-cards", "field"))
         self.assertIn("received_by 'Bob Li' names bob", self.trace(card))
+
+        # DOMAIN rule 1: the card's customer writes again through the website: back to bob.
+        returning = self.route(source="web", email=card["email"])
+        self.assertEqual((returning["assignee"], returning["rule"]), ("bob", "existing-owner"))
 
         # DOMAIN rule 3: the sub-account's owner; the main account is not this rule's.
         inquiry = self.route(source="alibaba", account="alice_sub1")

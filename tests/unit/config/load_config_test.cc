@@ -709,5 +709,17 @@ TEST(QuickstartTest, ExampleConfigLoadsWithoutProblems) {
               ElementsAre("alice", "bob", "carol"));
 }
 
+// Every config shipped in examples/ must load: an example that does not is a broken promise.
+TEST(ExamplesTest, EveryShippedExampleLoadsWithoutProblems) {
+  const std::filesystem::path examples = std::filesystem::path(LEADD_SOURCE_DIR) / "examples";
+  int loaded = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(examples)) {
+    if (entry.path().extension() != ".yaml") continue;
+    EXPECT_THAT(Formatted(LoadConfigFile(entry.path(), {})), IsEmpty()) << entry.path();
+    ++loaded;
+  }
+  EXPECT_GE(loaded, 2) << "quickstart.yaml and distribution-rules.yaml at least";
+}
+
 }  // namespace
 }  // namespace leadd::config
