@@ -79,6 +79,25 @@ class DaemonTest(LeaddTestCase):
         self.assertEqual(body["lead"]["assignee"], "bob")
         self.assertEqual(body["lead"]["rule"], "existing-owner")
 
+    def test_a_reload_keeping_the_reps_keeps_the_rotation(self):
+        leadd = self.start()
+
+        def next_assignee(external_id):
+            status, created = leadd.post_lead(
+                {"source": "web", "external_id": external_id, "phone": "555-0100"})
+            self.assertEqual(status, 202, created)
+            return leadd.wait_assigned(created["id"])["lead"]["assignee"]
+
+        self.assertEqual([next_assignee(f"before-{i}") for i in range(3)],
+                         ["alice", "bob", "alice"])
+        # The same reps, another rule added after: the rotation goes on where it was (a reset
+        # would give alice again).
+        write_config(self.dir, self.redis.port, round_robin=("alice", "bob"),
+                     extra_yaml="  - {name: never-reached, assign: least_loaded}\n")
+        leadd.signal(signal.SIGHUP)
+        wait_until(lambda: "config.reloaded" in leadd.log(), what="reload")
+        self.assertEqual([next_assignee(f"after-{i}") for i in range(2)], ["bob", "alice"])
+
     def test_every_request_needs_its_token(self):
         leadd = self.start()
         lead = {"source": "web", "email": "a@b.example"}
