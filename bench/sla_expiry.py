@@ -180,7 +180,7 @@ class Store:
             for n, lead in enumerate(ids):
                 yield ("FCALL", "leadd_assign", "2", self.key("intake"),
                        self.key("cursor", "unused"), REDIS_TIME, self.p, GROUP, entries[lead], lead,
-                       "everyone", "round_robin", "0", "{}", "", "2",
+                       "everyone", "round_robin", "0", "{}", "", "2", "",
                        FIRST_REP, f"sla_bounce={due_of(n)}")
         for reply in check(self.r.pipeline(commands(), self.chunk), "leadd_assign"):
             if reply != [FIRST_REP, 1]:

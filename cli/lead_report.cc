@@ -87,6 +87,9 @@ Result<std::string> FormatExplanation(std::string_view json) {
     for (std::size_t i = 0; i < chosen.size(); ++i) out << (i == 0 ? "" : ", ") << chosen[i];
     out << (chosen.size() > 1 ? " (in turn: the next in the rotation took it)" : "") << "\n";
   }
+  if (const auto grade = Text(decision, "grade"); !grade.empty()) {
+    out << "Graded " << grade << ": " << Text(decision, "grade_reason") << "\n";
+  }
   if (const auto holder = Text(lead, "assignee"); !holder.empty()) {
     out << "Now " << Text(lead, "state") << ", held by " << holder << "\n";
   }

@@ -18,8 +18,11 @@ using std::chrono::minutes;
 
 constexpr KeySpec kWorkingHoursKeys[] = {
     {"days", true}, {"from", true}, {"to", true}, {"timezone", true}, {"holidays"}};
-constexpr KeySpec kGradeKeys[] = {
-    {"accept_within"}, {"remind_before"}, {"escalate_after_bounces"}, {"follow_up_every"}};
+constexpr KeySpec kGradeKeys[] = {{"when"},
+                                  {"accept_within"},
+                                  {"remind_before"},
+                                  {"escalate_after_bounces"},
+                                  {"follow_up_every"}};
 constexpr KeySpec kInactivityKeys[] = {
     {"return_after_days"}, {"no_deal_after_days"}, {"remind_before_days"}, {"pool"}, {"lock_cap"}};
 
@@ -312,6 +315,7 @@ GradeSettings ReadGrade(const ValueRef& value, bool& timers_read, ProblemLog& lo
   if (const auto every = fields.Find("follow_up_every")) {
     grade.follow_up_every = ReadPositiveDuration(*every, log);
   }
+  if (const auto when = fields.Find("when")) grade.when = ReadCondition(*when, log);
   return grade;
 }
 
@@ -374,6 +378,7 @@ void ReadGradesSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
         // `C:` alone, like `C: {}`, takes every default from sla.
         draft.settings.grades[name] =
             grade.node.IsNull() ? GradeSettings{} : ReadGrade(grade, timers_read, log);
+        draft.settings.grade_order.push_back(name);
         // The meaning pass checks a grade's reminder against its deadline only at a recorded
         // position; with one of the two unread, the check would be a guess.
         if (timers_read) draft.positions[grade.path] = grade.key_at;

@@ -156,6 +156,9 @@ struct SlaSettings {
 
 // One grade's timers (A/B/C by value); an absent field falls back to `sla`.
 struct GradeSettings {
+  // A lead that arrives without a grade gets the first grade, in file order, whose `when:` it
+  // meets; a grade without `when:` is only ever given by the source.
+  std::optional<Condition> when;
   std::optional<std::chrono::milliseconds> accept_within;
   std::optional<std::chrono::milliseconds> remind_before;
   std::optional<std::uint32_t> escalate_after_bounces;
@@ -204,6 +207,7 @@ struct DaemonSettings {
   std::map<std::string, PoolSettings> pools = {{"nurture", {}}, {"public", {}}};
   SlaSettings sla;
   std::map<std::string, GradeSettings, std::less<>> grades;  // by grade name
+  std::vector<std::string> grade_order;                      // the grades in file order
   InactivitySettings inactivity;
   std::vector<StageSettings> stages = DefaultStages();  // the names `stage` accepts
 };

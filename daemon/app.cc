@@ -79,7 +79,7 @@ class Daemon {
         clock_(io_.get_executor()),
         systemd_(clock_),
         log_(ModuleLogger("daemon")),
-        router_(std::make_shared<const router::Router>(settings_.rules, settings_.reps)),
+        router_(std::make_shared<const router::Router>(settings_)),
         planner_(std::make_shared<const lifecycle::TimerPlanner>(settings_)),
         notifier_(ModuleLogger("notify")),
         signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
@@ -248,7 +248,7 @@ class Daemon {
     for (const auto& key : RestartOnlyChanges(settings_, loaded)) {
       log_->warn("config.restart_required key={} (kept the running value)", key);
     }
-    router_ = std::make_shared<const router::Router>(loaded.rules, loaded.reps);
+    router_ = std::make_shared<const router::Router>(loaded);
     planner_ = std::make_shared<const lifecycle::TimerPlanner>(loaded);
     api_->UpdateSettings(loaded.http);
     rep_actions_->UpdateSettings(loaded);

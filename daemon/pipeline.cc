@@ -177,12 +177,14 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads) {
                       queue::LeadStore::kDefaultPool);
       continue;
     }
+    // A grade the router gave (the lead came without one) sets the SLA like the lead's own.
+    const std::string& grade = decision.grade.empty() ? lead.grade : decision.grade;
     std::vector<std::string> plans;
     plans.reserve(decision.candidates.size());
     for (const auto& rep : decision.candidates) {
-      plans.push_back(planner->Assignment(lead.grade, rep, now).Encode());
+      plans.push_back(planner->Assignment(grade, rep, now).Encode());
     }
-    const auto escalate_after = planner->ForGrade(lead.grade).escalate_after_bounces;
+    const auto escalate_after = planner->ForGrade(grade).escalate_after_bounces;
     // The loads were read once for the run: count what the run itself hands out where the
     // rep is known already (a rotation's pick is made by the Function).
     if (decision.candidates.size() == 1) ++state.open_leads[decision.candidates.front()];

@@ -265,8 +265,9 @@ end
 
 -- KEYS: intake stream, round-robin cursor (unused when not rotating)
 -- ARGV: prefix, group, intake entry id, lead id, rule, strategy, rotate ('1'|'0'),
---       decision JSON, email key ('' when none), escalate after (bounces),
---       then for each candidate: rep, SLA plan for that rep ('' for none)
+--       decision JSON, email key ('' when none), escalate after (bounces), grade the router
+--       gave the lead ('' to keep its own), then for each candidate: rep, SLA plan for that
+--       rep ('' for none)
 -- Returns {assignee, 1 if assigned now or 0 if it already was}. A lead is assigned once per
 -- routing: a redelivered intake entry (a crashed consumer, a claim) finds it assigned and only
 -- acks.
@@ -286,15 +287,15 @@ local function assign(keys, args)
   if bad then
     return bad
   end
-  local count = math.floor((#args - 10) / 2)
-  if count == 0 or #args ~= 10 + 2 * count then
+  local count = math.floor((#args - 11) / 2)
+  if count == 0 or #args ~= 11 + 2 * count then
     return redis.error_reply('ERR assign needs candidates as rep, plan pairs')
   end
   local pick = 1
   if args[7] == '1' then
     pick = (redis.call('INCR', keys[2]) - 1) % count + 1
   end
-  local rep, plan_text = args[9 + 2 * pick], args[10 + 2 * pick]
+  local rep, plan_text = args[10 + 2 * pick], args[11 + 2 * pick]
   local plan, refused = parse_plan(plan_text, SLA)
   if not plan then
     return refused
@@ -304,6 +305,9 @@ local function assign(keys, args)
   end
   if args[9] ~= '' then
     redis.call('HSET', key, 'email_key', args[9])
+  end
+  if args[11] ~= '' then
+    redis.call('HSET', key, 'grade', args[11])
   end
   local now = now_ms()
   redis.call('HSET', key, 'rule', args[5], 'strategy', args[6], 'decision', args[8])
@@ -320,7 +324,8 @@ local function assign(keys, args)
 end
 
 -- KEYS: intake stream, pool (sorted set by entry time)
--- ARGV: prefix, group, intake entry id, lead id, decision JSON, pool name
+-- ARGV: prefix, group, intake entry id, lead id, decision JSON, pool name, grade the router
+--       gave the lead ('' to keep its own)
 -- No rule yielded a rep: the lead waits in the pool, visible, never dropped.
 local function park(keys, args)
   local prefix, group, entry, id = args[1], args[2], args[3], args[4]
@@ -338,6 +343,9 @@ local function park(keys, args)
     return state and 0 or redis.error_reply('NOTFOUND lead ' .. id)
   end
   redis.call('HSET', key, 'state', 'pooled', 'pool', args[6], 'decision', args[5])
+  if args[7] and args[7] ~= '' then
+    redis.call('HSET', key, 'grade', args[7])
+  end
   redis.call('ZADD', keys[2], now_ms(), id)
   record(prefix, id, {event = 'pooled', from = state, to = 'pooled', pool = args[6],
                       by = 'router'})

@@ -186,7 +186,8 @@ awaitable<std::vector<Result<Assignment>>> LeadStore::AssignAll(
               entry.entry_id,     entry.lead_id,
               decision.rule,      decision.strategy,
               rotate ? "1" : "0", router::ToJson(decision),
-              email_key,          std::to_string(escalate_after)};
+              email_key,          std::to_string(escalate_after),
+              decision.grade};
     for (std::size_t c = 0; c < sla_plans.size(); ++c) {
       args.push_back(decision.candidates[c]);
       args.push_back(sla_plans[c]);
@@ -228,8 +229,8 @@ awaitable<Result<TimerSweep>> LeadStore::FireDue(std::int64_t limit,
 
 awaitable<Result<void>> LeadStore::Park(const IntakeEntry& entry,
                                         const router::Decision& decision) {
-  Args args{keys_.Prefix(), std::string(kPipelineGroup), entry.entry_id,
-            entry.lead_id,  router::ToJson(decision),    std::string(kDefaultPool)};
+  Args args{keys_.Prefix(),           std::string(kPipelineGroup), entry.entry_id, entry.lead_id,
+            router::ToJson(decision), std::string(kDefaultPool),   decision.grade};
   auto command = FunctionCall("leadd_park", {keys_.Intake(), keys_.Pool(kDefaultPool)}, clock_,
                               std::move(args));
   auto reply = co_await redis_.AsyncCommand(std::move(command), use_awaitable);

@@ -24,7 +24,11 @@ std::string ToJson(const Decision& decision) {
     }
     json.EndObject();
   }
-  json.EndArray().EndObject();
+  json.EndArray();
+  if (!decision.grade.empty()) {
+    json.Member("grade", decision.grade).Member("grade_reason", decision.grade_reason);
+  }
+  json.EndObject();
   return json.Text();
 }
 

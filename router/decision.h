@@ -28,6 +28,10 @@ struct Decision {
   std::vector<std::string> candidates;
   std::string round_robin_cursor;
   std::vector<RuleTrace> trace;  // every rule looked at, in order
+  // The grade the router gave a lead that came without one (the first of `grades` whose
+  // `when:` it meets), and why; empty when the lead had its own or met none.
+  std::string grade;
+  std::string grade_reason;
 
   bool Routed() const { return !candidates.empty(); }
 };

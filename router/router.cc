@@ -82,6 +82,15 @@ Router::Router(std::vector<config::Rule> rules, const std::vector<config::Rep>& 
   }
 }
 
+Router::Router(const config::DaemonSettings& settings) : Router(settings.rules, settings.reps) {
+  for (const auto& name : settings.grade_order) {
+    const auto grade = settings.grades.find(name);
+    if (grade != settings.grades.end() && grade->second.when) {
+      grading_.push_back({name, *grade->second.when});
+    }
+  }
+}
+
 const config::Rep* Router::FindRep(std::string_view id) const {
   const auto found = std::find_if(reps_.begin(), reps_.end(),
                                   [&](const config::Rep& rep) { return rep.id == id; });
@@ -237,7 +246,21 @@ void Router::Choose(const config::Rule& rule, const Lead& lead, const RoutingSta
 Decision Router::Decide(const Lead& lead, const std::optional<dedupe::OwnerMatch>& owner,
                         const RoutingState& state) const {
   Decision decision;
-  const LeadFacts facts{lead, owner.has_value()};
+  // A lead without a grade of its own is graded first, so that rules see the grade.
+  std::optional<Lead> graded;
+  if (lead.grade.empty()) {
+    for (const auto& [grade, condition] : grading_) {
+      auto met = CheckCondition(condition, LeadFacts{lead, owner.has_value()});
+      if (!met.holds) continue;
+      decision.grade = grade;
+      decision.grade_reason = std::move(met.why);
+      graded = lead;
+      graded->grade = grade;
+      break;
+    }
+  }
+  const Lead& subject = graded ? *graded : lead;
+  const LeadFacts facts{subject, owner.has_value()};
   for (const auto& rule : rules_) {
     const std::string strategy_name(StrategyName(rule.assign));
     ConditionResult when;
@@ -248,9 +271,9 @@ Decision Router::Decide(const Lead& lead, const std::optional<dedupe::OwnerMatch
         continue;
       }
     }
-    Outcome result = Apply(rule, lead, owner);
+    Outcome result = Apply(rule, subject, owner);
     KeepEligible(state, result);
-    Choose(rule, lead, state, result);
+    Choose(rule, subject, state, result);
     if (!when.why.empty()) result.outcome = when.why + "; " + result.outcome;
     decision.trace.push_back({rule.name, strategy_name, result.outcome, std::move(result.skipped)});
     if (!result.candidates.empty()) {

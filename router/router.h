@@ -28,6 +28,10 @@ struct RoutingState {
 class Router {
  public:
   Router(std::vector<config::Rule> rules, const std::vector<config::Rep>& reps);
+  // The rules and reps of a config, and its grades that have a `when:`, in file order: a lead
+  // that arrives without a grade gets the first whose condition it meets, before any rule
+  // looks at it.
+  explicit Router(const config::DaemonSettings& settings);
 
   // Rules are tried top to bottom, each only for a lead that meets its `when:`; the first
   // whose strategy yields a rep decides. Every strategy passes over excluded reps and reps at
@@ -55,6 +59,12 @@ class Router {
   void KeepEligible(const RoutingState& state, Outcome& result) const;
   const config::Rep* FindRep(std::string_view id) const;
 
+  struct Grading {
+    std::string grade;
+    config::Condition when;
+  };
+
+  std::vector<Grading> grading_;
   std::vector<config::Rule> rules_;
   std::vector<config::Rep> reps_;
   std::vector<std::string> rep_ids_;

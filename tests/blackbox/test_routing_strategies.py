@@ -45,6 +45,11 @@ class RoutingStrategiesTest(LeaddTestCase):
         self.assertEqual((card["assignee"], card["rule"], card["strategy"]),
                          ("bob", "expo-cards", "field"))
         self.assertIn("received_by 'Bob Li' names bob", self.trace(card))
+        # The card came without a grade: the router gave it A (a trade-show card), which set
+        # its SLA to 30 minutes; the grade is kept on the lead.
+        self.assertEqual(card["grade"], "A")
+        self.assertEqual(card["decision"]["grade_reason"], "source 'expo' is expo")
+        self.assertEqual(int(card["sla_deadline"]) - int(card["assigned_at"]), 30 * 60 * 1000)
 
         # DOMAIN rule 1: the card's customer writes again through the website: back to bob.
         returning = self.route(source="web", email=card["email"])
@@ -64,6 +69,10 @@ class RoutingStrategiesTest(LeaddTestCase):
         self.assertEqual(zhejiang["assignee"], "carol")
         vienna = self.route(source="directory", country="AT")
         self.assertEqual(vienna["assignee"], "alice")
+        # No grade's condition holds for Austria: sla.default_grade (C, a day) applies.
+        self.assertNotIn("grade", vienna)
+        self.assertEqual(int(vienna["sla_deadline"]) - int(vienna["assigned_at"]),
+                         24 * 3600 * 1000)
 
         # Least loaded within capacity (2 each): the main-account inquiry went to carol (a tie,
         # broken by file order) and so did the Zhejiang list, so carol is full and dave takes

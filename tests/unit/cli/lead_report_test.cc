@@ -60,11 +60,13 @@ TEST(ExplanationTest, SaysWhichRuleChoseAndWhoWasPassedOver) {
 TEST(ExplanationTest, ARotationAndAnUnroutedLeadSaySo) {
   const auto rotated = FormatExplanation(
       R"({"lead":{"id":"L-3","state":"assigned","assignee":"bob","decision":{"rule":"everyone",)"
-      R"("strategy":"round_robin","candidates":["alice","bob"],"trace":[]}},"history":[]})");
+      R"("strategy":"round_robin","candidates":["alice","bob"],"trace":[],"grade":"A",)"
+      R"("grade_reason":"source 'expo' is expo"}},"history":[]})");
   ASSERT_TRUE(rotated) << rotated.error().detail;
   EXPECT_EQ(rotated.value(),
             "L-3 was routed by rule 'everyone' (round_robin) to alice, bob (in turn: the next in "
             "the rotation took it)\n"
+            "Graded A: source 'expo' is expo\n"
             "Now assigned, held by bob\n"
             "Rules, in order\n");
   const auto unrouted = FormatExplanation(

@@ -430,6 +430,27 @@ TEST_F(LifecycleConfigTest, GradesMayBeEmptyOrBareAndNamedWithDigits) {
   EXPECT_THAT(none.settings->grades, IsEmpty());
 }
 
+TEST_F(LifecycleConfigTest, GradesWithWhenKeepTheirFileOrder) {
+  const auto outcome =
+      Load(WithReps("grades:\n"
+                    "  key: {when: {estimated_value: {gte: 100000}}}\n"
+                    "  B: {accept_within: 2h}\n"
+                    "  A: {when: {source: expo}}\n"));
+  ASSERT_THAT(Formatted(outcome), IsEmpty());
+  const auto& settings = *outcome.settings;
+  EXPECT_THAT(settings.grade_order, ElementsAre("key", "B", "A"));
+  EXPECT_TRUE(settings.grades.at("key").when.has_value());
+  EXPECT_FALSE(settings.grades.at("B").when.has_value());
+  EXPECT_TRUE(settings.grades.at("A").when.has_value());
+}
+
+TEST_F(LifecycleConfigTest, AGradesConditionIsCheckedLikeARules) {
+  EXPECT_THAT(Problems(WithReps("grades:\n"
+                                "  A: {when: {contry: DE}}\n")),
+              ElementsAre("leadd.yaml:6:14: grades.A.when: unknown field 'contry', did you mean "
+                          "'country'?"));
+}
+
 TEST_F(LifecycleConfigTest, GradeNamesAreChecked) {
   EXPECT_THAT(
       Problems(WithReps("grades:\n"

@@ -157,5 +157,55 @@ TEST(RouterTest, MatchOwnerSeesTheDedupeResult) {
   EXPECT_THAT(decision.candidates, ElementsAre("alice"));
 }
 
+config::DaemonSettings GradedSettings() {
+  config::DaemonSettings settings;
+  settings.reps = Reps();
+  const auto source_is = [](std::string value) {
+    return config::Condition{
+        config::FieldTest{config::LeadField::kSource, config::OneOf{{std::move(value)}, false}}};
+  };
+  settings.grades["key"].when = config::Condition{config::FieldTest{
+      config::LeadField::kEstimatedValue, config::Range{{{config::Comparison::kGte, 100000}}}}};
+  settings.grades["A"].when = source_is("expo");
+  settings.grades["B"];  // no `when`: only ever given by a source
+  settings.grade_order = {"key", "B", "A"};
+  settings.rules = {{"key-accounts", config::RoundRobinStrategy{{"bob"}},
+                     config::Condition{config::FieldTest{config::LeadField::kGrade,
+                                                         config::OneOf{{"key"}, false}}}},
+                    {"everyone", config::RoundRobinStrategy{{"alice"}}}};
+  return settings;
+}
+
+TEST(GradingTest, TheFirstGradeWhoseConditionHoldsIsGivenBeforeTheRules) {
+  const Router router(GradedSettings());
+  Lead lead;
+  lead.source = "expo";
+  lead.estimated_value = "250000";  // both key and A hold: key comes first in the file
+  const auto decision = router.Decide(lead, std::nullopt);
+  EXPECT_EQ(decision.grade, "key");
+  EXPECT_EQ(decision.grade_reason, "estimated_value '250000' is >= 100000");
+  EXPECT_EQ(decision.rule, "key-accounts") << "rules see the grade the router gave";
+  EXPECT_THAT(ToJson(decision),
+              ::testing::HasSubstr(R"("grade":"key","grade_reason":"estimated_value '250000')"));
+
+  lead.estimated_value = "";
+  const auto expo = router.Decide(lead, std::nullopt);
+  EXPECT_EQ(expo.grade, "A");
+  EXPECT_EQ(expo.rule, "everyone");
+}
+
+TEST(GradingTest, ALeadsOwnGradeStandsAndNoMatchGivesNone) {
+  const Router router(GradedSettings());
+  Lead graded;
+  graded.grade = "B";
+  graded.estimated_value = "250000";
+  const auto kept = router.Decide(graded, std::nullopt);
+  EXPECT_EQ(kept.grade, "");
+  EXPECT_EQ(kept.rule, "everyone") << "its own grade B, not key";
+  const auto none = router.Decide(Lead{}, std::nullopt);
+  EXPECT_EQ(none.grade, "");
+  EXPECT_THAT(ToJson(none), ::testing::Not(::testing::HasSubstr(R"("grade":)")));
+}
+
 }  // namespace
 }  // namespace leadd::router
