@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <vector>
 
 #include "connectors/json_fields.h"
 #include "core/sha256.h"
@@ -43,14 +44,20 @@ bool IsValidSource(std::string_view source) {
 
 }  // namespace
 
-Result<Lead> ParseLeadJson(std::string_view body, std::string_view idempotency_key,
-                           WallTime received_at) {
-  const auto limit = [](std::string_view name) -> std::size_t {
-    const auto* spec = std::find_if(kFields.begin(), kFields.end(),
-                                    [name](const FieldSpec& f) { return f.name == name; });
-    return spec == kFields.end() ? 0 : spec->max_bytes;
-  };
-  LEADD_TRY(fields, ReadJsonFields(body, limit));
+std::size_t LeadFieldLimit(std::string_view name) {
+  const auto* spec = std::find_if(kFields.begin(), kFields.end(),
+                                  [name](const FieldSpec& f) { return f.name == name; });
+  return spec == kFields.end() ? 0 : spec->max_bytes;
+}
+
+std::vector<std::string_view> LeadFieldNames() {
+  std::vector<std::string_view> names;
+  for (const auto& spec : kFields) names.push_back(spec.name);
+  return names;
+}
+
+Result<Lead> LeadFromFields(JsonFields fields, std::string_view idempotency_key,
+                            std::string_view raw, WallTime received_at) {
   Lead lead;
   for (const auto& spec : kFields) {
     if (auto found = fields.find(spec.name); found != fields.end()) {
@@ -73,12 +80,18 @@ Result<Lead> ParseLeadJson(std::string_view body, std::string_view idempotency_k
   } else if (!idempotency_key.empty()) {
     lead.source_key = lead.source + ":key:" + std::string(idempotency_key);
   } else {
-    lead.source_key = lead.source + ":sha256:" + Sha256Hex(body);
+    lead.source_key = lead.source + ":sha256:" + Sha256Hex(raw);
   }
   if (lead.channel.empty()) lead.channel = "api";
-  lead.raw.assign(body);
+  lead.raw.assign(raw);
   lead.received_at = received_at;
   return lead;
+}
+
+Result<Lead> ParseLeadJson(std::string_view body, std::string_view idempotency_key,
+                           WallTime received_at) {
+  LEADD_TRY(fields, ReadJsonFields(body, LeadFieldLimit));
+  return LeadFromFields(std::move(fields), idempotency_key, body, received_at);
 }
 
 }  // namespace leadd::connectors

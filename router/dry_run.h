@@ -1,0 +1,66 @@
+// DryRun: routes leads through the configured rules as the daemon would, with the live state
+// (owners, round-robin cursors, open leads) simulated in memory, so nothing live is touched.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/settings.h"
+#include "core/lead.h"
+#include "router/decision.h"
+#include "router/router.h"
+
+namespace leadd::router {
+
+struct DryRunResult {
+  std::string lead_id;  // "D-<n>", the n-th lead routed by this run
+  Decision decision;
+  std::string rep;  // the rep the lead lands on; empty when it would wait in the pool
+};
+
+// How many leads went where; every configured rep and rule is listed, in file order.
+struct DryRunSummary {
+  struct Count {
+    std::string name;
+    std::size_t leads = 0;
+  };
+  std::vector<Count> by_rep;
+  std::vector<Count> by_rule;
+  std::size_t unrouted = 0;  // no rule yielded a rep: the lead would wait in the public pool
+  std::size_t total = 0;
+
+  std::size_t Routed() const { return total - unrouted; }
+};
+
+// What the Redis Functions do on assignment, kept in memory:
+//  - the owner registry: the first rep a customer (the email key of dedupe::EmailKey) is
+//    assigned to owns it, and a later lead of that customer comes with that OwnerMatch;
+//  - round-robin cursors: one counter per cursor name, the pick candidates[counter++ % n];
+//  - open leads: each rep starts with none and holds one more per assignment (nothing closes
+//    during a dry run), so capacities and least_loaded see the run's own assignments.
+// Nobody is excluded: no lead of a dry run has bounced, and departures live in Redis.
+class DryRun {
+ public:
+  explicit DryRun(const config::DaemonSettings& settings);
+
+  // Routes the next lead. Its id becomes "D-<n>": weighted and random hash it, so their picks
+  // differ from the daemon's, which numbers leads its own way.
+  DryRunResult Route(Lead lead);
+
+  DryRunSummary Summary() const;
+
+ private:
+  Router router_;
+  // Its open leads are also the run's count per rep: nothing closes during a dry run.
+  RoutingState state_;
+  std::map<std::string, std::string, std::less<>> owner_by_email_key_;
+  std::map<std::string, std::size_t, std::less<>> cursors_;
+  std::map<std::string, std::size_t, std::less<>> leads_by_rule_;
+  std::vector<std::string> rule_names_;
+  std::size_t unrouted_ = 0;
+  std::size_t total_ = 0;
+};
+
+}  // namespace leadd::router
