@@ -75,6 +75,7 @@ Router::Router(std::vector<config::Rule> rules, const std::vector<config::Rep>& 
     : rules_(std::move(rules)), reps_(reps) {
   for (const auto& rep : reps_) {
     rep_ids_.push_back(rep.id);
+    rep_by_id_.emplace(rep.id, &rep);
     if (rep.capacity) needs_loads_ = true;
   }
   for (const auto& rule : rules_) {
@@ -92,9 +93,8 @@ Router::Router(const config::DaemonSettings& settings) : Router(settings.rules, 
 }
 
 const config::Rep* Router::FindRep(std::string_view id) const {
-  const auto found = std::find_if(reps_.begin(), reps_.end(),
-                                  [&](const config::Rep& rep) { return rep.id == id; });
-  return found == reps_.end() ? nullptr : &*found;
+  const auto found = rep_by_id_.find(id);
+  return found == rep_by_id_.end() ? nullptr : found->second;
 }
 
 void Router::KeepEligible(const RoutingState& state, Outcome& result) const {

@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "config/settings.h"
@@ -32,6 +34,12 @@ class Router {
   // that arrives without a grade gets the first whose condition it meets, before any rule
   // looks at it.
   explicit Router(const config::DaemonSettings& settings);
+  // Moves keep reps_'s elements where they are; a copy would leave its index pointing into
+  // the original.
+  Router(Router&&) = default;
+  Router& operator=(Router&&) = default;
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
 
   // Rules are tried top to bottom, each only for a lead that meets its `when:`; the first
   // whose strategy yields a rep decides. Every strategy passes over excluded reps and reps at
@@ -68,6 +76,8 @@ class Router {
   std::vector<config::Rule> rules_;
   std::vector<config::Rep> reps_;
   std::vector<std::string> rep_ids_;
+  // reps_ by id: strategies look reps up for every candidate of every rule they try.
+  std::unordered_map<std::string_view, const config::Rep*> rep_by_id_;
   bool needs_loads_ = false;
 };
 
