@@ -6,8 +6,10 @@
 #include <optional>
 
 #include "api/http_answers.h"
+#include "api/metric_api.h"
 #include "api/reminder_api.h"
 #include "api/rep_admin.h"
+#include "api/report_api.h"
 #include "connectors/web_form/lead_json.h"
 #include "core/json_writer.h"
 
@@ -58,6 +60,14 @@ awaitable<Response> LeadApi::Handle(Request request) {
   if (constexpr std::string_view kReminders = "/v1/reminders/";
       path.starts_with(kReminders) && reminder_api_ != nullptr) {
     co_return co_await reminder_api_->HandleReminder(request, path.substr(kReminders.size()));
+  }
+  if (constexpr std::string_view kMetrics = "/v1/metrics/";
+      path.starts_with(kMetrics) && metric_api_ != nullptr) {
+    co_return co_await metric_api_->Handle(request, path.substr(kMetrics.size()));
+  }
+  if (constexpr std::string_view kReports = "/v1/reports/";
+      path.starts_with(kReports) && report_api_ != nullptr) {
+    co_return co_await report_api_->Handle(request, path.substr(kReports.size()));
   }
   if (constexpr std::string_view kLinks = "/v1/links/";
       path.starts_with(kLinks) && link_actions_ != nullptr) {

@@ -16,6 +16,8 @@ namespace leadd::api {
 
 class RepAdmin;
 class ReminderApi;
+class ReportApi;
+class MetricApi;
 
 // Routes:
 //   POST /v1/leads        intake token; 202 {"id"} when committed, 200 {"id","duplicate":true}
@@ -27,6 +29,8 @@ class ReminderApi;
 //   GET|POST /v1/leads/{id}/reminders, DELETE /v1/reminders/{id}   (see ReminderApi)
 //   GET /v1/reps/{rep}, POST|DELETE /v1/reps/{rep}/away, POST /v1/reps/{rep}/offboard
 //                                  (see RepAdmin)
+//   GET|PUT /v1/metrics/{name}     metric values of a calendar window (see MetricApi)
+//   GET /v1/reports/distribution   who got which leads over a window (see ReportApi)
 //   GET  /healthz         the process answers
 //   GET  /readyz          Redis answers, config loaded, not draining
 class LeadApi final : public RequestHandler {
@@ -53,6 +57,10 @@ class LeadApi final : public RequestHandler {
   void SetRepAdmin(RepAdmin* admin) { rep_admin_ = admin; }
   // Serves /v1/leads/{id}/reminders and /v1/reminders/{id}. Must outlive this.
   void SetReminderApi(ReminderApi* reminders) { reminder_api_ = reminders; }
+  // Serves /v1/reports/...; without it those paths answer 404. Must outlive this.
+  void SetReportApi(ReportApi* reports) { report_api_ = reports; }
+  // Serves /v1/metrics/{name}; without it those paths answer 404. Must outlive this.
+  void SetMetricApi(MetricApi* metrics) { metric_api_ = metrics; }
 
  private:
   boost::asio::awaitable<Response> PostLead(const Request& request);
@@ -66,6 +74,8 @@ class LeadApi final : public RequestHandler {
   LinkActions* link_actions_ = nullptr;
   RepAdmin* rep_admin_ = nullptr;
   ReminderApi* reminder_api_ = nullptr;
+  ReportApi* report_api_ = nullptr;
+  MetricApi* metric_api_ = nullptr;
 };
 
 }  // namespace leadd::api

@@ -26,23 +26,7 @@ ReminderApi::ReminderApi(Deps deps, const config::DaemonSettings& settings)
 }
 
 void ReminderApi::UpdateSettings(const config::DaemonSettings& settings) {
-  admin_token_ = settings.http.admin_token;
-  rep_tokens_.clear();
-  for (const config::Rep& rep : settings.reps) {
-    if (rep.token) rep_tokens_.emplace_back(rep.id, *rep.token);
-  }
-}
-
-std::optional<std::string> ReminderApi::Caller(const Request& request) const {
-  const std::string_view given = BearerOf(request);
-  if (given.empty()) return std::nullopt;
-  // Every token is compared, so the time taken does not tell which one matched.
-  std::optional<std::string> caller;
-  if (SameToken(given, admin_token_)) caller = std::string();
-  for (const auto& [rep, token] : rep_tokens_) {
-    if (SameToken(given, token) && !caller) caller = rep;
-  }
-  return caller;
+  callers_.Update(settings);
 }
 
 Response ReminderApi::Refused(const Request& request, const Error& error,
@@ -63,7 +47,7 @@ awaitable<Response> ReminderApi::HandleLead(const Request& request, std::string_
   if (!adding) {
     if (auto refused = OnlyMethod(request, http::verb::get)) co_return *std::move(refused);
   }
-  const auto caller = Caller(request);
+  const auto caller = callers_.Of(request);
   if (!caller) co_return Unauthorized(request);
   if (!IsLeadId(lead_id)) co_return ErrorJson(request, http::status::not_found, "no such lead");
   auto stored = co_await deps_.store.Get(lead_id);
@@ -138,7 +122,7 @@ awaitable<Response> ReminderApi::List(const Request& request, std::string_view l
 awaitable<Response> ReminderApi::HandleReminder(const Request& request,
                                                 std::string_view reminder_id) {
   if (auto refused = OnlyMethod(request, http::verb::delete_)) co_return *std::move(refused);
-  const auto caller = Caller(request);
+  const auto caller = callers_.Of(request);
   if (!caller) co_return Unauthorized(request);
   if (!IsReminderId(reminder_id)) {
     co_return ErrorJson(request, http::status::not_found, "no such reminder");

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/callers.h"
 #include "api/http_server.h"
 #include "config/settings.h"
 #include "core/clock.h"
@@ -52,16 +53,13 @@ class ReminderApi {
   void UpdateSettings(const config::DaemonSettings& settings);
 
  private:
-  // The admin (empty rep) or a rep; nullopt for no or a wrong token.
-  std::optional<std::string> Caller(const Request& request) const;
   boost::asio::awaitable<Response> Add(const Request& request, std::string_view lead_id,
                                        const std::string& who, const queue::StoredLead& lead);
   boost::asio::awaitable<Response> List(const Request& request, std::string_view lead_id);
   Response Refused(const Request& request, const Error& error, std::string_view missing) const;
 
   Deps deps_;
-  std::string admin_token_;
-  std::vector<std::pair<std::string, std::string>> rep_tokens_;  // rep id, token
+  Callers callers_;
 };
 
 // Reminder ids are "R-<n>".

@@ -83,13 +83,9 @@ RepActions::RepActions(Deps deps, const config::DaemonSettings& settings) : deps
 }
 
 void RepActions::UpdateSettings(const config::DaemonSettings& settings) {
-  admin_token_ = settings.http.admin_token;
-  rep_tokens_.clear();
+  callers_.Update(settings);
   reps_.clear();
-  for (const config::Rep& rep : settings.reps) {
-    reps_.push_back(rep.id);
-    if (rep.token) rep_tokens_.emplace_back(rep.id, *rep.token);
-  }
+  for (const config::Rep& rep : settings.reps) reps_.push_back(rep.id);
   pools_ = {settings.pools.begin(), settings.pools.end()};
   lock_cap_ = settings.inactivity.lock_cap;
   stages_.clear();
@@ -97,16 +93,9 @@ void RepActions::UpdateSettings(const config::DaemonSettings& settings) {
 }
 
 std::optional<RepActions::Caller> RepActions::Authenticate(const Request& request) const {
-  const std::string_view given = BearerOf(request);
-  if (given.empty()) return std::nullopt;
-  // Every token is compared, matched or not, so the time taken does not tell which one (or
-  // whether the admin's) was close.
-  std::optional<Caller> caller;
-  if (SameToken(given, admin_token_)) caller = Caller{true, {}};
-  for (const auto& [rep, token] : rep_tokens_) {
-    if (SameToken(given, token) && !caller) caller = Caller{false, rep};
-  }
-  return caller;
+  const auto who = callers_.Of(request);
+  if (!who) return std::nullopt;
+  return Caller{who->empty(), *who};
 }
 
 awaitable<Response> RepActions::Handle(const Request& request, std::string_view lead_id,

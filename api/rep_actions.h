@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "api/callers.h"
 #include "api/http_server.h"
 #include "config/settings.h"
 #include "connectors/json_fields.h"
@@ -90,8 +91,7 @@ class RepActions {
                    std::string_view who, const Error& error) const;
 
   Deps deps_;
-  std::string admin_token_;
-  std::vector<std::pair<std::string, std::string>> rep_tokens_;  // rep id, token
+  Callers callers_;
   std::vector<std::string> reps_;
   std::map<std::string, config::PoolSettings, std::less<>> pools_;
   std::uint32_t lock_cap_ = 0;

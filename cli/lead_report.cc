@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "cli/admin_answers.h"
+
 #include <chrono>
 #include <ctime>
 #include <sstream>
@@ -10,12 +12,6 @@
 
 namespace leadd::cli {
 namespace {
-
-std::string Text(simdjson::dom::element element, std::string_view key) {
-  std::string_view value;
-  if (element[key].get(value)) return {};
-  return std::string(value);
-}
 
 // Epoch milliseconds (as stored) to "2026-11-23 20:01:02Z".
 std::string Timestamp(std::string_view millis_text) {
@@ -58,6 +54,33 @@ Result<void> ParseAnswer(std::string_view json, LeadAnswer& answer) {
   return Ok();
 }
 
+// A field of the lead as a rule's `when:` saw it.
+std::string FieldSeen(simdjson::dom::element lead, std::string_view field) {
+  if (field != "email_domain") return JsonText(lead, field);
+  const std::string email = JsonText(lead, "email");
+  const auto at = email.rfind('@');
+  return at == std::string::npos ? std::string() : email.substr(at + 1);
+}
+
+// What one rule did with the lead: its outcome, or for a rule whose `when:` the lead did not
+// meet, the test that settled it and the lead's value there.
+std::string StepText(simdjson::dom::element step, simdjson::dom::element lead) {
+  simdjson::dom::array passed;
+  if (step.get(passed)) {
+    return JsonText(step, "rule") + " [" + JsonText(step, "strategy") +
+           "]: " + JsonText(step, "outcome");
+  }
+  std::string_view rule;
+  std::string_view field;
+  if (passed.size() != 2 || passed.at(0).get(rule) || passed.at(1).get(field)) {
+    return "(a step this leadctl cannot read)";
+  }
+  const std::string not_met(field);
+  std::string text = std::string(rule) + ": not for this lead (" + not_met;
+  if (not_met == "match") return text + ": dedupe's finding)";
+  return text + " '" + FieldSeen(lead, not_met) + "')";
+}
+
 }  // namespace
 
 Result<std::string> FormatExplanation(std::string_view json) {
@@ -65,13 +88,13 @@ Result<std::string> FormatExplanation(std::string_view json) {
   LEADD_TRYV(ParseAnswer(json, answer));
   const auto lead = answer.lead;
   std::ostringstream out;
-  const std::string id = Text(lead, "id");
+  const std::string id = JsonText(lead, "id");
   simdjson::dom::element decision;
   if (lead["decision"].get(decision)) {
-    out << id << " has not been routed yet (state " << Text(lead, "state") << ")\n";
+    out << id << " has not been routed yet (state " << JsonText(lead, "state") << ")\n";
     return out.str();
   }
-  const std::string rule = Text(decision, "rule");
+  const std::string rule = JsonText(decision, "rule");
   simdjson::dom::array candidates;
   std::vector<std::string> chosen;
   if (!decision["candidates"].get(candidates)) {
@@ -83,33 +106,31 @@ Result<std::string> FormatExplanation(std::string_view json) {
   if (rule.empty()) {
     out << id << " was routed to nobody: no rule found a rep, so it waits in a pool\n";
   } else {
-    out << id << " was routed by rule '" << rule << "' (" << Text(decision, "strategy") << ") to ";
+    out << id << " was routed by rule '" << rule << "' (" << JsonText(decision, "strategy")
+        << ") to ";
     for (std::size_t i = 0; i < chosen.size(); ++i) out << (i == 0 ? "" : ", ") << chosen[i];
     out << (chosen.size() > 1 ? " (in turn: the next in the rotation took it)" : "") << "\n";
   }
-  if (const auto grade = Text(decision, "grade"); !grade.empty()) {
-    out << "Graded " << grade << ": " << Text(decision, "grade_reason") << "\n";
+  if (const auto grade = JsonText(decision, "grade"); !grade.empty()) {
+    out << "Graded " << grade << ": " << JsonText(decision, "grade_reason") << "\n";
   }
-  if (const auto holder = Text(lead, "assignee"); !holder.empty()) {
-    out << "Now " << Text(lead, "state") << ", held by " << holder << "\n";
+  if (const auto holder = JsonText(lead, "assignee"); !holder.empty()) {
+    out << "Now " << JsonText(lead, "state") << ", held by " << holder << "\n";
   }
   simdjson::dom::array trace;
   if (!decision["trace"].get(trace)) {
     out << "Rules, in order\n";
     int step_number = 0;
-    for (auto step : trace) {
-      out << "  " << ++step_number << ". " << Text(step, "rule") << " [" << Text(step, "strategy")
-          << "]: " << Text(step, "outcome") << "\n";
-    }
+    for (auto step : trace) out << "  " << ++step_number << ". " << StepText(step, lead) << "\n";
     bool any_skipped = false;
     for (auto step : trace) {
       simdjson::dom::array skipped;
-      if (step["skipped"].get(skipped)) continue;
+      if (!step.is_object() || step["skipped"].get(skipped)) continue;
       for (auto skip : skipped) {
         if (!any_skipped) out << "Passed over\n";
         any_skipped = true;
-        out << "  " << Text(skip, "rep") << " by " << Text(step, "rule") << ": "
-            << Text(skip, "why") << "\n";
+        out << "  " << JsonText(skip, "rep") << " by " << JsonText(step, "rule") << ": "
+            << JsonText(skip, "why") << "\n";
       }
     }
   }
@@ -122,43 +143,40 @@ Result<std::string> FormatLeadReport(std::string_view json) {
   const auto lead = answer.lead;
   const auto history = answer.history;
   std::ostringstream out;
-  out << "Lead " << Text(lead, "id") << "\n";
-  Line(out, "state", Text(lead, "state"));
-  Line(out, "assignee", Text(lead, "assignee"));
-  if (auto rule = Text(lead, "rule"); !rule.empty()) {
-    Line(out, "rule", rule + " (" + Text(lead, "strategy") + ")");
+  out << "Lead " << JsonText(lead, "id") << "\n";
+  Line(out, "state", JsonText(lead, "state"));
+  Line(out, "assignee", JsonText(lead, "assignee"));
+  if (auto rule = JsonText(lead, "rule"); !rule.empty()) {
+    Line(out, "rule", rule + " (" + JsonText(lead, "strategy") + ")");
   }
-  Line(out, "pool", Text(lead, "pool"));
-  Line(out, "source", Text(lead, "source") + " / " + Text(lead, "channel"));
-  Line(out, "external id", Text(lead, "external_id"));
-  Line(out, "contact", Text(lead, "contact_name"));
-  Line(out, "company", Text(lead, "company"));
-  Line(out, "email", Text(lead, "email"));
-  Line(out, "phone", Text(lead, "phone"));
-  Line(out, "country", Text(lead, "country"));
-  Line(out, "region", Text(lead, "region"));
-  Line(out, "product", Text(lead, "product"));
-  Line(out, "account", Text(lead, "account"));
-  Line(out, "received by", Text(lead, "received_by"));
-  Line(out, "value", Text(lead, "estimated_value"));
-  if (auto received = Text(lead, "received_at"); !received.empty()) {
+  Line(out, "pool", JsonText(lead, "pool"));
+  Line(out, "source", JsonText(lead, "source") + " / " + JsonText(lead, "channel"));
+  Line(out, "external id", JsonText(lead, "external_id"));
+  Line(out, "contact", JsonText(lead, "contact_name"));
+  Line(out, "company", JsonText(lead, "company"));
+  Line(out, "email", JsonText(lead, "email"));
+  Line(out, "phone", JsonText(lead, "phone"));
+  Line(out, "country", JsonText(lead, "country"));
+  Line(out, "region", JsonText(lead, "region"));
+  Line(out, "product", JsonText(lead, "product"));
+  Line(out, "account", JsonText(lead, "account"));
+  Line(out, "received by", JsonText(lead, "received_by"));
+  Line(out, "value", JsonText(lead, "estimated_value"));
+  if (auto received = JsonText(lead, "received_at"); !received.empty()) {
     Line(out, "received", Timestamp(received));
   }
   simdjson::dom::array trace;
   if (!lead["decision"]["trace"].get(trace) && trace.size() > 0) {
     out << "Decision\n";
-    for (auto step : trace) {
-      out << "  " << Text(step, "rule") << " [" << Text(step, "strategy")
-          << "]: " << Text(step, "outcome") << "\n";
-    }
+    for (auto step : trace) out << "  " << StepText(step, lead) << "\n";
   }
   out << "History\n";
   for (auto entry : history) {
     std::int64_t at = 0;
     if (entry["at"].get(at)) at = 0;
-    out << "  " << Timestamp(std::to_string(at)) << "  " << Text(entry, "event");
+    out << "  " << Timestamp(std::to_string(at)) << "  " << JsonText(entry, "event");
     for (const char* key : {"rep", "rule", "pool", "by"}) {
-      if (auto value = Text(entry, key); !value.empty()) out << "  " << key << "=" << value;
+      if (auto value = JsonText(entry, key); !value.empty()) out << "  " << key << "=" << value;
     }
     out << "\n";
   }

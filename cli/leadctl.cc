@@ -6,9 +6,12 @@
 #include <vector>
 
 #include "cli/admin_client.h"
+#include "cli/assign_command.h"
 #include "cli/lead_report.h"
+#include "cli/metric_commands.h"
 #include "cli/reminder_commands.h"
 #include "cli/rep_commands.h"
+#include "cli/report_commands.h"
 #include "config/load_config.h"
 
 namespace {
@@ -18,6 +21,8 @@ using namespace leadd;
 constexpr const char* kUsage = R"(usage: leadctl [--config FILE] COMMAND
 
   leads show LEAD_ID [--json]   the lead, its routing decision and history
+  leads assign LEAD_ID REP --reason TEXT
+                                the lead goes to REP now, from a pool or from another rep
   explain LEAD_ID               why the router sent the lead where it went, rule by rule
   rep show REP [--json]         a rep's absence, open leads and customers
   rep away REP --from DATE --to DATE --delegate REP2
@@ -30,6 +35,13 @@ constexpr const char* kUsage = R"(usage: leadctl [--config FILE] COMMAND
                 --first DATE    a recurring reminder to the lead's holder
   reminders list LEAD [--json]
   reminders remove REMINDER_ID
+  report distribution --since 30d [--until 7d] [--json]
+                                who got which leads in the window, and how (routed by
+                                rule, given by an admin, claimed, bounced), per source
+  metric show NAME [--window ID] [--json]
+                                a metric's values in the current window (or ID), ranked
+  metric set NAME REP=VALUE... [--window ID] [--replace]
+                                writes values; --replace drops the reps not given
 
   --config FILE   leadd's config, for the address and admin token
                   (default: $LEADD_CONFIG, else /etc/leadd/leadd.yaml)
@@ -59,7 +71,9 @@ int main(int argc, char** argv) {
     config_path = args[1];
     args.erase(args.begin(), args.begin() + 2);
   }
-  const bool people = !args.empty() && (args[0] == "rep" || args[0] == "reminders");
+  const bool assign = args.size() >= 2 && args[0] == "leads" && args[1] == "assign";
+  const bool people = assign || (!args.empty() && (args[0] == "rep" || args[0] == "reminders" ||
+                                                   args[0] == "metric" || args[0] == "report"));
   const bool as_json = !people && !args.empty() && args.back() == "--json";
   if (as_json) args.pop_back();
   const bool explain = !people && args.size() == 2 && args[0] == "explain" && !as_json;
@@ -84,6 +98,9 @@ int main(int argc, char** argv) {
   const cli::AdminClient client(BaseUrl(http.listen), http.admin_token);
   if (people) {
     const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (assign) return cli::RunAssignCommand(client, rest, std::cout, std::cerr);
+    if (args[0] == "metric") return cli::RunMetricCommand(client, rest, std::cout, std::cerr);
+    if (args[0] == "report") return cli::RunReportCommand(client, rest, std::cout, std::cerr);
     return args[0] == "rep" ? cli::RunRepCommand(client, rest, std::cout, std::cerr)
                             : cli::RunReminderCommand(client, rest, std::cout, std::cerr);
   }

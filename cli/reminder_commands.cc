@@ -4,15 +4,12 @@
 
 #include <sstream>
 
+#include "cli/admin_answers.h"
 #include "cli/command_args.h"
 #include "core/json_writer.h"
 
 namespace leadd::cli {
 namespace {
-
-constexpr int kExitRefused = 1;
-constexpr int kExitUsage = 64;
-constexpr int kExitUnavailable = 69;
 
 constexpr const char* kReminderUsage = R"(usage:
   leadctl reminders add LEAD --kind reorder|cadence [--product P] [--every 30d] --ahead 3d
@@ -21,37 +18,10 @@ constexpr const char* kReminderUsage = R"(usage:
   leadctl reminders remove REMINDER_ID
 )";
 
-std::string Text(simdjson::dom::element element, std::string_view key) {
-  std::string_view value;
-  if (element[key].get(value)) return {};
-  return std::string(value);
-}
-
 int Usage(std::ostream& err, std::string_view problem) {
   if (!problem.empty()) err << "leadctl: " << problem << "\n";
   err << kReminderUsage;
   return kExitUsage;
-}
-
-// The answer when it is `expected`; otherwise prints why and gives the exit code.
-std::optional<int> Call(const AdminClient& client, std::string_view method, const std::string& path,
-                        const std::string& body, int expected, std::ostream& err,
-                        HttpAnswer& answer) {
-  auto sent = client.Send(method, path, body);
-  if (!sent) {
-    err << "leadctl: " << sent.error().detail << "\n";
-    return kExitUnavailable;
-  }
-  answer = std::move(sent).value();
-  if (answer.status == expected) return std::nullopt;
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  std::string why = answer.body;
-  if (!parser.parse(answer.body).get(root) && !Text(root, "error").empty()) {
-    why = Text(root, "error");
-  }
-  err << "leadctl: leadd answered " << answer.status << ": " << why << "\n";
-  return answer.status == 503 ? kExitUnavailable : kExitRefused;
 }
 
 bool PathSafe(std::string_view id) { return id.find_first_of("/?#% ") == std::string_view::npos; }
@@ -66,15 +36,15 @@ Result<std::string> FormatReminderList(std::string_view json) {
   if (root["reminders"].get(reminders)) return Rejected("answer has no reminders");
   std::ostringstream out;
   if (reminders.size() == 0) {
-    out << "no reminders on " << Text(root, "lead") << "\n";
+    out << "no reminders on " << JsonText(root, "lead") << "\n";
     return out.str();
   }
   for (auto reminder : reminders) {
-    out << Text(reminder, "id") << "  " << Text(reminder, "kind");
-    if (auto product = Text(reminder, "product"); !product.empty()) out << " " << product;
-    out << "  every " << Text(reminder, "every") << ", " << Text(reminder, "ahead")
-        << " ahead  next " << Text(reminder, "next_at") << "  by " << Text(reminder, "created_by")
-        << "\n";
+    out << JsonText(reminder, "id") << "  " << JsonText(reminder, "kind");
+    if (auto product = JsonText(reminder, "product"); !product.empty()) out << " " << product;
+    out << "  every " << JsonText(reminder, "every") << ", " << JsonText(reminder, "ahead")
+        << " ahead  next " << JsonText(reminder, "next_at") << "  by "
+        << JsonText(reminder, "created_by") << "\n";
   }
   return out.str();
 }
@@ -102,20 +72,21 @@ int RunReminderCommand(const AdminClient& client, const std::vector<std::string>
         body.Member(std::string_view(flag).substr(2), found->second);
     }
     body.EndObject();
-    if (auto failed =
-            Call(client, "POST", "/v1/leads/" + id + "/reminders", body.Text(), 201, err, answer)) {
+    if (auto failed = CallAdmin(client, "POST", "/v1/leads/" + id + "/reminders", body.Text(), err,
+                                answer, 201)) {
       return *failed;
     }
     simdjson::dom::parser parser;
     simdjson::dom::element root;
     if (parser.parse(answer.body).get(root)) return kExitRefused;
-    out << "added " << Text(root, "id") << " on " << id << ": " << Text(root, "kind") << " every "
-        << Text(root, "every") << ", " << Text(root, "ahead") << " ahead, next "
-        << Text(root, "next_at") << "\n";
+    out << "added " << JsonText(root, "id") << " on " << id << ": " << JsonText(root, "kind")
+        << " every " << JsonText(root, "every") << ", " << JsonText(root, "ahead")
+        << " ahead, next " << JsonText(root, "next_at") << "\n";
     return 0;
   }
   if (verb == "list") {
-    if (auto failed = Call(client, "GET", "/v1/leads/" + id + "/reminders", "", 200, err, answer)) {
+    if (auto failed =
+            CallAdmin(client, "GET", "/v1/leads/" + id + "/reminders", "", err, answer, 200)) {
       return *failed;
     }
     if (parsed->switches.contains("--json")) {
@@ -131,7 +102,7 @@ int RunReminderCommand(const AdminClient& client, const std::vector<std::string>
     return 0;
   }
   if (verb == "remove") {
-    if (auto failed = Call(client, "DELETE", "/v1/reminders/" + id, "", 200, err, answer)) {
+    if (auto failed = CallAdmin(client, "DELETE", "/v1/reminders/" + id, "", err, answer, 200)) {
       return *failed;
     }
     out << "removed " << id << "\n";

@@ -4,15 +4,13 @@
 
 #include <sstream>
 
+#include "cli/admin_answers.h"
 #include "cli/command_args.h"
 #include "core/json_writer.h"
 
 namespace leadd::cli {
 namespace {
 
-constexpr int kExitRefused = 1;
-constexpr int kExitUsage = 64;
-constexpr int kExitUnavailable = 69;
 // A departure of any size ends well before this; the cap only stops a loop that a bug would
 // make endless.
 constexpr int kMaxOffboardRounds = 100'000;
@@ -23,42 +21,6 @@ constexpr const char* kRepUsage = R"(usage:
   leadctl rep show REP [--json]
   leadctl rep offboard REP (--to REP2 | --route)
 )";
-
-std::string Text(simdjson::dom::element element, std::string_view key) {
-  std::string_view value;
-  if (element[key].get(value)) return {};
-  return std::string(value);
-}
-
-std::int64_t Number(simdjson::dom::element element, std::string_view key) {
-  std::int64_t value = 0;
-  if (element[key].get(value)) return 0;
-  return value;
-}
-
-// The "error" sentence of a refusal, or the body itself.
-std::string ErrorOf(const HttpAnswer& answer) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (!parser.parse(answer.body).get(root)) {
-    if (auto text = Text(root, "error"); !text.empty()) return text;
-  }
-  return answer.body;
-}
-
-// Runs one request; the exit code when it did not answer 200 (printed to `err`).
-std::optional<int> Call(const AdminClient& client, std::string_view method, const std::string& path,
-                        const std::string& body, std::ostream& err, HttpAnswer& answer) {
-  auto sent = client.Send(method, path, body);
-  if (!sent) {
-    err << "leadctl: " << sent.error().detail << "\n";
-    return kExitUnavailable;
-  }
-  answer = std::move(sent).value();
-  if (answer.status == 200) return std::nullopt;
-  err << "leadctl: leadd answered " << answer.status << ": " << ErrorOf(answer) << "\n";
-  return answer.status == 503 ? kExitUnavailable : kExitRefused;
-}
 
 int Usage(std::ostream& err, std::string_view problem) {
   if (!problem.empty()) err << "leadctl: " << problem << "\n";
@@ -77,7 +39,8 @@ int Away(const AdminClient& client, const ParsedArgs& parsed, std::ostream& out,
   body.Member("to", parsed.values.at("--to")).Member("delegate", parsed.values.at("--delegate"));
   body.EndObject();
   HttpAnswer answer;
-  if (auto failed = Call(client, "POST", "/v1/reps/" + rep + "/away", body.Text(), err, answer)) {
+  if (auto failed =
+          CallAdmin(client, "POST", "/v1/reps/" + rep + "/away", body.Text(), err, answer)) {
     return *failed;
   }
   simdjson::dom::parser parser;
@@ -85,14 +48,14 @@ int Away(const AdminClient& client, const ParsedArgs& parsed, std::ostream& out,
   if (parser.parse(answer.body).get(root)) return kExitRefused;
   simdjson::dom::element absence;
   if (root["absence"].get(absence)) return kExitRefused;
-  out << rep << " is away from " << Text(absence, "from") << " to " << Text(absence, "to") << "; "
-      << Text(absence, "delegate") << " acts for them\n";
+  out << rep << " is away from " << JsonText(absence, "from") << " to " << JsonText(absence, "to")
+      << "; " << JsonText(absence, "delegate") << " acts for them\n";
   return 0;
 }
 
 int Back(const AdminClient& client, const std::string& rep, std::ostream& out, std::ostream& err) {
   HttpAnswer answer;
-  if (auto failed = Call(client, "DELETE", "/v1/reps/" + rep + "/away", "", err, answer)) {
+  if (auto failed = CallAdmin(client, "DELETE", "/v1/reps/" + rep + "/away", "", err, answer)) {
     return *failed;
   }
   const bool was_away = answer.body.find("\"was_away\":true") != std::string::npos;
@@ -103,7 +66,7 @@ int Back(const AdminClient& client, const std::string& rep, std::ostream& out, s
 int Show(const AdminClient& client, const std::string& rep, bool as_json, std::ostream& out,
          std::ostream& err) {
   HttpAnswer answer;
-  if (auto failed = Call(client, "GET", "/v1/reps/" + rep, "", err, answer)) return *failed;
+  if (auto failed = CallAdmin(client, "GET", "/v1/reps/" + rep, "", err, answer)) return *failed;
   if (as_json) {
     out << answer.body << "\n";
     return 0;
@@ -137,7 +100,7 @@ int Offboard(const AdminClient& client, const ParsedArgs& parsed, std::ostream& 
   for (int round = 0; round < kMaxOffboardRounds; ++round) {
     HttpAnswer answer;
     if (auto failed =
-            Call(client, "POST", "/v1/reps/" + rep + "/offboard", body.Text(), err, answer)) {
+            CallAdmin(client, "POST", "/v1/reps/" + rep + "/offboard", body.Text(), err, answer)) {
       return *failed;
     }
     auto parsed_round = ParseOffboardAnswer(answer.body);
@@ -177,19 +140,19 @@ Result<std::string> FormatRepReport(std::string_view json) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(json.data(), json.size()).get(root)) return Rejected("answer is not JSON");
-  if (Text(root, "rep").empty()) return Rejected("answer has no rep");
+  if (JsonText(root, "rep").empty()) return Rejected("answer has no rep");
   std::ostringstream out;
-  out << "Rep " << Text(root, "rep") << "\n";
+  out << "Rep " << JsonText(root, "rep") << "\n";
   bool departed = false;
   if (!root["departed"].get(departed) && departed) out << "  departed\n";
   simdjson::dom::element absence;
   if (!root["absence"].get(absence)) {
-    out << "  away          " << Text(absence, "from") << " to " << Text(absence, "to")
-        << ", delegate " << Text(absence, "delegate") << "\n";
+    out << "  away          " << JsonText(absence, "from") << " to " << JsonText(absence, "to")
+        << ", delegate " << JsonText(absence, "delegate") << "\n";
   }
-  out << "  open leads    " << Number(root, "open") << "\n";
-  out << "  closed leads  " << Number(root, "closed") << "\n";
-  out << "  customers     " << Number(root, "customers") << "\n";
+  out << "  open leads    " << JsonNumber(root, "open") << "\n";
+  out << "  closed leads  " << JsonNumber(root, "closed") << "\n";
+  out << "  customers     " << JsonNumber(root, "customers") << "\n";
   return out.str();
 }
 
@@ -204,16 +167,16 @@ Result<OffboardRound> ParseOffboardAnswer(std::string_view json) {
     return Rejected("answer is not an offboard report");
   }
   OffboardRound round;
-  round.direct = Number(moved, "direct");
-  round.phone = Number(moved, "phone");
-  round.in_person = Number(moved, "in_person");
-  round.requeued = Number(root, "requeued");
-  round.closed_leads = Number(root, "closed_leads");
-  round.customers = Number(root, "customers");
-  round.skipped = Number(root, "skipped");
-  round.open_left = Number(left, "open");
-  round.closed_left = Number(left, "closed");
-  round.customers_left = Number(left, "customers");
+  round.direct = JsonNumber(moved, "direct");
+  round.phone = JsonNumber(moved, "phone");
+  round.in_person = JsonNumber(moved, "in_person");
+  round.requeued = JsonNumber(root, "requeued");
+  round.closed_leads = JsonNumber(root, "closed_leads");
+  round.customers = JsonNumber(root, "customers");
+  round.skipped = JsonNumber(root, "skipped");
+  round.open_left = JsonNumber(left, "open");
+  round.closed_left = JsonNumber(left, "closed");
+  round.customers_left = JsonNumber(left, "customers");
   round.done = done;
   return round;
 }

@@ -42,6 +42,7 @@ struct DraftRule {
   // and where, for the cap on expansions.
   std::optional<NameRef> every_rep;
   std::optional<NameRef> marketplace;  // account_owner's
+  std::optional<NameRef> metric;       // top's
 };
 
 struct Draft {
@@ -64,6 +65,7 @@ struct Draft {
   // with an unreadable timer has no entry in `positions`, which turns its own check off.)
   bool pools_complete = true;
   bool grades_complete = true;
+  bool metrics_complete = true;
   bool sla_timers_complete = true;
 };
 

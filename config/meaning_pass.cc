@@ -155,6 +155,15 @@ void CheckMarketplace(const NameRef& marketplace, const RoutingNames& names, Pro
   log.Add(marketplace.at, marketplace.path, message);
 }
 
+// A `top` rule ranks by a metric the `metrics:` section defines.
+void CheckMetric(const NameRef& metric, const DaemonSettings& settings, ProblemLog& log) {
+  if (settings.metrics.contains(metric.name)) return;
+  std::vector<std::string_view> known;
+  for (const auto& [name, definition] : settings.metrics) known.push_back(name);
+  log.Add(metric.at, metric.path,
+          UnknownName("metric", metric, known, "; define it under `metrics:`"));
+}
+
 void ResolveRules(Draft& draft, ProblemLog& log) {
   const RoutingNames names = CollectRoutingNames(draft.settings);
   std::size_t entries = 0;
@@ -165,6 +174,7 @@ void ResolveRules(Draft& draft, ProblemLog& log) {
     if (rule.marketplace && draft.accounts_complete) {
       CheckMarketplace(*rule.marketplace, names, log);
     }
+    if (rule.metric && draft.metrics_complete) CheckMetric(*rule.metric, draft.settings, log);
   }
 }
 

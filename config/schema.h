@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "config/condition.h"
@@ -34,6 +35,7 @@ void ReadSlaSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 void ReadGradesSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 void ReadInactivitySection(const ValueRef& value, Draft& draft, ProblemLog& log);
 void ReadStagesSection(const ValueRef& value, Draft& draft, ProblemLog& log);
+void ReadMetricsSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 
 // Shared by the sections.
 
@@ -46,6 +48,9 @@ std::optional<WorkingHours> ReadWorkingHours(const ValueRef& value, ProblemLog& 
 
 // A rule's `when:` (config/condition.h); nullopt after reporting every problem in it.
 std::optional<Condition> ReadCondition(const ValueRef& value, ProblemLog& log);
+
+// An IANA time zone name the system's tzdata knows (working hours, metrics).
+std::optional<std::string> ReadTimeZone(const ValueRef& value, ProblemLog& log);
 
 // A whole number that fits a 32-bit setting.
 std::optional<std::uint32_t> ReadCount(const ValueRef& value, ProblemLog& log);

@@ -20,11 +20,12 @@ constexpr KeySpec kRepKeys[] = {
 constexpr KeySpec kPoolKeys[] = {{"claim_per_day"}, {"max_held"}, {"cooldown"}};
 constexpr KeySpec kSlaKeys[] = {
     {"accept_within"}, {"remind_before"}, {"escalate_after_bounces"}, {"clock"}, {"default_grade"}};
-constexpr KeySpec kRuleKeys[] = {{"name", true}, {"when"}, {"assign", true}};
-constexpr KeySpec kStrategyKeys[] = {{"round_robin"},  {"territory"}, {"random"},
-                                     {"least_loaded"}, {"weighted"},  {"field"},
-                                     {"account_owner"}};
+constexpr KeySpec kRuleKeys[] = {{"name", true}, {"when"}, {"assign", true}, {"on_duty_only"}};
+constexpr KeySpec kStrategyKeys[] = {{"round_robin"},   {"territory"}, {"random"},
+                                     {"least_loaded"},  {"weighted"},  {"field"},
+                                     {"account_owner"}, {"top"}};
 constexpr KeySpec kRosterKeys[] = {{"reps"}, {"team"}};
+constexpr KeySpec kTopKeys[] = {{"metric", true}, {"reps"}, {"team"}, {"among"}};
 
 // Written alone, the roster strategies choose among every rep.
 constexpr std::string_view kScalarStrategies[] = {"owner", "territory", "random", "least_loaded"};
@@ -37,12 +38,13 @@ constexpr std::pair<std::string_view, std::string_view> kStrategyNeeds[] = {
     {"weighted", "weighted needs its reps and weights: write {weighted: {alice: 2, bob: 1}}"},
     {"field", "field needs the lead field that names the rep: write {field: received_by}"},
     {"account_owner", "account_owner needs a marketplace: write {account_owner: alibaba}"},
+    {"top", "top needs the metric that ranks the reps: write {top: {metric: weekly_score}}"},
 };
 
 // The tail of every message about an assign that is not one.
 constexpr std::string_view kExpectedStrategy =
     "expected owner, territory, random, least_loaded, or a mapping naming one of round_robin, "
-    "territory, random, least_loaded, weighted, field, account_owner";
+    "territory, random, least_loaded, weighted, field, account_owner, top";
 
 // Weighted picks by a hash of the lead id modulo the total; this keeps the sum small and sane.
 constexpr std::uint64_t kMaxTotalWeight = 1'000'000;
@@ -180,10 +182,8 @@ Rep ReadRep(const ValueRef& value, const std::filesystem::path& base_dir, Draft&
   return rep;
 }
 
-// `{reps: [a, b]}` or `{team: t}`: the reps a roster strategy chooses among.
-void ReadRoster(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
-  MappingReader fields(value, kRosterKeys, log);
-  if (!fields.RequireExactlyOne("reps", "team")) return;
+// The `reps:` or `team:` of a roster, already read as a mapping.
+void ReadRosterKeys(MappingReader& fields, DraftRule& rule, ProblemLog& log) {
   if (const auto reps = fields.Find("reps")) {
     const auto items = ReadList(*reps, log);
     if (!items) return;
@@ -194,6 +194,42 @@ void ReadRoster(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
   } else if (const auto team = fields.Find("team")) {
     if (const auto name = ReadText(*team, log)) rule.team = NameRef{*name, team->path, team->at};
   }
+}
+
+// `{reps: [a, b]}` or `{team: t}`: the reps a roster strategy chooses among.
+void ReadRoster(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
+  MappingReader fields(value, kRosterKeys, log);
+  if (fields.RequireExactlyOne("reps", "team")) ReadRosterKeys(fields, rule, log);
+}
+
+// `{metric: weekly_score, team: sales, among: 2}`: the reps (every rep when neither `reps:`
+// nor `team:` is given) ranked by a metric; the meaning pass checks the metric exists.
+TopStrategy ReadTop(const ValueRef& value, DraftRule& rule, ProblemLog& log) {
+  TopStrategy top;
+  MappingReader fields(value, kTopKeys, log);
+  if (!fields.IsMapping()) return top;
+  if (const auto metric = fields.Find("metric")) {
+    if (const auto name = ReadText(*metric, log)) {
+      top.metric = *name;
+      rule.metric = NameRef{*name, metric->path, metric->at};
+    }
+  }
+  if (!fields.RequireAtMostOne("reps", "team")) return top;
+  if (fields.Find("reps") || fields.Find("team")) {
+    ReadRosterKeys(fields, rule, log);
+  } else {
+    rule.every_rep = NameRef{"top", value.path, value.at};
+  }
+  if (const auto among = fields.Find("among")) {
+    if (const auto count = ReadCount(*among, log)) {
+      if (*count == 0) {
+        log.Add(among->at, among->path, "must be at least 1: the best rep is always among them");
+      } else {
+        top.among = *count;
+      }
+    }
+  }
+  return top;
 }
 
 // The strategy a roster name stands for; its reps are filled in by the meaning pass.
@@ -283,6 +319,7 @@ Strategy ReadStrategy(std::string_view name, const ValueRef& value, DraftRule& r
   if (name == "weighted") return ReadWeighted(value, rule, log);
   if (name == "field") return ReadField(value, log);
   if (name == "account_owner") return ReadAccountOwner(value, rule, log);
+  if (name == "top") return ReadTop(value, rule, log);
   ReadRoster(value, rule, log);
   return RosterStrategy(name);
 }
@@ -397,6 +434,12 @@ void ReadRulesSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
     }
     if (const auto assign = fields.Find("assign")) {
       rule.assign = ReadAssign(*assign, draft_rule, log);
+    }
+    if (const auto on_duty = fields.Find("on_duty_only")) {
+      constexpr std::string_view kBooleans[] = {"false", "true"};
+      if (const auto choice = ReadChoice(*on_duty, kBooleans, "value", log)) {
+        rule.on_duty_only = *choice == 1;
+      }
     }
     draft.settings.rules.push_back(std::move(rule));
     draft.rules.push_back(std::move(draft_rule));

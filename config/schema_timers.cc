@@ -199,6 +199,8 @@ bool IsZoneName(std::string_view name) {
   }
 }
 
+}  // namespace
+
 std::optional<std::string> ReadTimeZone(const ValueRef& value, ProblemLog& log) {
   const auto text = ReadText(value, log);
   if (!text) return std::nullopt;
@@ -219,6 +221,8 @@ std::optional<std::string> ReadTimeZone(const ValueRef& value, ProblemLog& log) 
   }
   return text;
 }
+
+namespace {
 
 // YYYY-MM-DD.
 std::optional<date::year_month_day> ReadDate(const ValueRef& value, ProblemLog& log) {

@@ -8,7 +8,7 @@ namespace {
 constexpr KeySpec kTopKeys[] = {
     {"version", true}, {"state_dir"},  {"instance_name"}, {"shutdown_grace"}, {"log"},
     {"redis"},         {"http", true}, {"reps", true},    {"rules", true},    {"pools"},
-    {"sla"},           {"grades"},     {"inactivity"},    {"stages"},
+    {"sla"},           {"grades"},     {"inactivity"},    {"stages"},         {"metrics"},
 };
 
 constexpr int kSupportedVersion = 1;
@@ -103,6 +103,7 @@ void ReadDocument(const YAML::Node& root, const std::filesystem::path& base_dir,
   if (const auto value = top.Find("grades")) ReadGradesSection(*value, draft, log);
   if (const auto value = top.Find("inactivity")) ReadInactivitySection(*value, draft, log);
   if (const auto value = top.Find("stages")) ReadStagesSection(*value, draft, log);
+  if (const auto value = top.Find("metrics")) ReadMetricsSection(*value, draft, log);
 }
 
 void ReadLogSection(const ValueRef& value, Draft& draft, ProblemLog& log) {

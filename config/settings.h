@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/condition.h"
+#include "core/calendar_window.h"
 #include "core/working_hours.h"
 
 namespace leadd::config {
@@ -127,14 +128,32 @@ struct RandomStrategy {
 struct LeastLoadedStrategy {
   std::vector<std::string> reps;  // the one with the fewest open leads
 };
-using Strategy =
-    std::variant<OwnerStrategy, RoundRobinStrategy, FieldStrategy, AccountOwnerStrategy,
-                 TerritoryStrategy, WeightedStrategy, RandomStrategy, LeastLoadedStrategy>;
+struct TopStrategy {
+  std::string metric;             // a name under `metrics:`; its current window ranks the reps
+  std::vector<std::string> reps;  // ranked by the metric, highest first
+  std::uint32_t among = 1;        // rotate among this many of the best eligible (and their ties)
+};
+using Strategy = std::variant<OwnerStrategy, RoundRobinStrategy, FieldStrategy,
+                              AccountOwnerStrategy, TerritoryStrategy, WeightedStrategy,
+                              RandomStrategy, LeastLoadedStrategy, TopStrategy>;
 
 struct Rule {
   std::string name;
   Strategy assign;
   Condition when = Always();  // the rule is tried only for leads that meet it
+  // Offer the lead only to reps inside their working hours; a rep without working_hours is
+  // always on duty.
+  bool on_duty_only = false;
+};
+
+// A per-rep figure over a calendar window ("marketplace inquiries this month", "score of the
+// week") that `top` rules rank reps by. Values live in Redis, one hash per window.
+struct MetricSettings {
+  CalendarWindow window = CalendarWindow::kMonth;
+  std::string time_zone = "UTC";  // IANA name: where the window's days begin
+  // When set, leadd adds 1 to the assignee's value for every lead the router assigns that
+  // meets it; otherwise values are pushed in through the API or `leadctl metric set`.
+  std::optional<Condition> count;
 };
 
 // Whether SLA durations count all time or only the acting rep's working hours.
@@ -209,7 +228,8 @@ struct DaemonSettings {
   std::map<std::string, GradeSettings, std::less<>> grades;  // by grade name
   std::vector<std::string> grade_order;                      // the grades in file order
   InactivitySettings inactivity;
-  std::vector<StageSettings> stages = DefaultStages();  // the names `stage` accepts
+  std::vector<StageSettings> stages = DefaultStages();         // the names `stage` accepts
+  std::map<std::string, MetricSettings, std::less<>> metrics;  // by metric name
 };
 
 }  // namespace leadd::config

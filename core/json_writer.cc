@@ -16,9 +16,14 @@ void JsonWriter::BeforeValue() {
 void JsonWriter::Escaped(std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out_.push_back('"');
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
+  // Text is mostly plain: copy each run of bytes that need no escape at once.
+  std::size_t plain_from = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+    out_.append(text.substr(plain_from, i - plain_from));
+    plain_from = i + 1;
+    switch (byte) {
       case '"':
         out_ += "\\\"";
         break;
@@ -35,15 +40,12 @@ void JsonWriter::Escaped(std::string_view text) {
         out_ += "\\t";
         break;
       default:
-        if (byte < 0x20) {
-          out_ += "\\u00";
-          out_.push_back(kHex[byte >> 4]);
-          out_.push_back(kHex[byte & 0xF]);
-        } else {
-          out_.push_back(c);
-        }
+        out_ += "\\u00";
+        out_.push_back(kHex[byte >> 4]);
+        out_.push_back(kHex[byte & 0xF]);
     }
   }
+  out_.append(text.substr(plain_from));
   out_.push_back('"');
 }
 

@@ -14,8 +14,10 @@
 #include "api/http_server.h"
 #include "api/lead_api.h"
 #include "api/link_actions.h"
+#include "api/metric_api.h"
 #include "api/reminder_api.h"
 #include "api/rep_admin.h"
+#include "api/report_api.h"
 #include "core/asio_clock.h"
 #include "daemon/logging.h"
 #include "daemon/notice_dispatcher.h"
@@ -115,6 +117,13 @@ class Daemon {
                                                  ModuleLogger("api"), [this] { return planner_; }},
                           settings_);
     api_->SetReminderApi(&*reminder_api_);
+    report_api_.emplace(api::ReportApi::Deps{*redis_, store_->Keys(), clock_, ModuleLogger("api")},
+                        settings_);
+    api_->SetReportApi(&*report_api_);
+    metric_store_.emplace(*redis_, store_->Keys());
+    metric_api_.emplace(api::MetricApi::Deps{*metric_store_, clock_, ModuleLogger("api")},
+                        settings_);
+    api_->SetMetricApi(&*metric_api_);
     http_.emplace(
         io_.get_executor(), *api_,
         api::HttpServer::Options{settings_.http.max_body_bytes, settings_.http.request_timeout},
@@ -255,6 +264,8 @@ class Daemon {
     link_actions_->UpdateSettings(loaded);
     rep_admin_->UpdateSettings(loaded);
     reminder_api_->UpdateSettings(loaded);
+    report_api_->UpdateSettings(loaded);
+    metric_api_->UpdateSettings(loaded);
     ApplyLogLevels(loaded.log);
     settings_.reps = loaded.reps;
     settings_.rules = loaded.rules;
@@ -326,6 +337,9 @@ class Daemon {
   std::optional<queue::Departures> departures_;
   std::optional<api::RepAdmin> rep_admin_;
   std::optional<api::ReminderApi> reminder_api_;
+  std::optional<api::ReportApi> report_api_;
+  std::optional<queue::MetricStore> metric_store_;
+  std::optional<api::MetricApi> metric_api_;
   std::optional<api::LeadApi> api_;
   std::optional<api::HttpServer> http_;
   std::optional<Pipeline> pipeline_;

@@ -25,6 +25,7 @@ constexpr const char* kUsage = R"(usage:
   leadd run --config FILE [--listen HOST:PORT] [--state-dir DIR]
   leadd check-config FILE
   leadd route --dry-run --config FILE [--format jsonl|csv|tsv] [--explain] [--json] LEADS|-
+  leadd route --replay --since DURATION --config FILE [--explain] [--json]
   leadd --version
 
   run            start the daemon in the foreground (SIGTERM stops, SIGHUP reloads FILE)
@@ -32,14 +33,17 @@ constexpr const char* kUsage = R"(usage:
   --listen       override http.listen (e.g. 127.0.0.1:0 for a free port)
   --state-dir    override state_dir (embedded Redis data lives below it)
   route          route the leads of LEADS (- reads stdin) by FILE's rules, print where each
-                 lands and a summary per rep and rule; exit 0 when the run completes, 1 when
-                 FILE or LEADS cannot be read, 2 on a usage error
+                 lands and a summary per rep, rule and source; exit 0 when the run completes,
+                 1 when FILE, LEADS or Redis cannot be read, 2 on a usage error
   --dry-run      simulate owners, rotations and open leads in memory; nothing touches Redis
-                 (required: replaying into the live state is not built)
+  --replay       route the leads that arrived in the last DURATION (--since 30d), read from
+                 the audit stream of FILE's Redis, the same way; print only the leads that
+                 would go to someone else, and per rep, rule and source the counts before
+                 (what the daemon did) and after; Redis is read, never written
   --format       how LEADS is written, when its extension (.jsonl, .ndjson, .csv, .tsv) does
                  not say: JSON Lines as POST /v1/leads takes them, or CSV/TSV with a header row
   --explain      print every rule's reasoning under each lead
-  --json         one JSON object per lead, then one with the summary
+  --json         one JSON object per lead, then one with the summary (--replay: one object)
 )";
 
 config::LoadEnvironment EnvironmentFromProcess() {

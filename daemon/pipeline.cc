@@ -12,11 +12,42 @@
 #include "dedupe/email_key.h"
 #include "queue/departures.h"
 #include "queue/lead_transitions.h"
+#include "queue/metric_store.h"
 
 namespace leadd::daemon {
 
 using boost::asio::awaitable;
 using boost::asio::use_awaitable;
+
+namespace {
+
+// The Redis hash of the metric's window that holds `now`.
+std::string MetricKey(const queue::RedisKeys& keys, const router::Router::MetricWindow& metric,
+                      WallTime now) {
+  return keys.Metric(metric.name, WindowId(metric.window, now, metric.time_zone));
+}
+
+// The decision a lead is parked with when its rule's candidates were all full at each of the
+// assignments tried: the rule's trace names each of them and why it was passed over.
+router::Decision ParkedFull(router::Decision decision) {
+  const std::string why = "at capacity by the time of assignment (" +
+                          std::to_string(Pipeline::kFullRetries + 1) +
+                          " routings in a row found every candidate full)";
+  for (auto& step : decision.trace) {
+    if (step.rule != decision.rule) continue;
+    for (const auto& rep : decision.candidates) {
+      step.outcome += "; skipped " + rep + ": " + why;
+      step.skipped.push_back(router::SkippedRep{rep, why});
+    }
+  }
+  decision.rule.clear();
+  decision.strategy.clear();
+  decision.candidates.clear();
+  decision.round_robin_cursor.clear();
+  return decision;
+}
+
+}  // namespace
 
 Pipeline::Pipeline(Deps deps, std::string consumer_name, Duration block_for)
     : deps_(std::move(deps)),
@@ -119,7 +150,8 @@ awaitable<Result<void>> Pipeline::Process(const std::vector<StreamEntry>& batch)
   co_return Ok();
 }
 
-awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads) {
+awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
+                                        std::uint32_t full_retries) {
   auto& store = deps_.store;
   std::vector<std::string> email_keys;
   for (const auto& each : leads) {
@@ -138,25 +170,40 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads) {
     if (each.pooled) members.push_back(queue::ExcludedKey(store.Keys(), each.entry.lead_id));
     reads.push_back(std::move(members));
   }
+  const std::size_t loads_from = reads.size();
   if (router->NeedsLoads()) {
     for (const auto& rep : router->RepIds()) {
       reads.push_back({"SCARD", queue::RepOpenKey(store.Keys(), rep)});
     }
   }
+  // `top` rules rank by their metrics' current windows, read in the same round trip.
+  const WallTime now = deps_.clock.WallNow();
+  const std::size_t metrics_from = reads.size();
+  for (const auto& metric : router->TopMetrics()) {
+    reads.push_back({"HGETALL", MetricKey(store.Keys(), metric, now)});
+  }
   auto replies = co_await deps_.blocking_redis.AsyncCommands(std::move(reads), use_awaitable);
   router::RoutingState state;
-  for (std::size_t r = leads.size(); r < replies.size(); ++r) {
+  state.now = now;
+  for (std::size_t r = loads_from; r < replies.size(); ++r) {
     if (!replies[r]) co_return replies[r].error();
-    const auto held = replies[r].value().integer;
-    state.open_leads[router->RepIds()[r - leads.size()]] =
-        static_cast<std::uint32_t>(std::max<std::int64_t>(held, 0));
+    if (r < metrics_from) {
+      const auto held = replies[r].value().integer;
+      state.open_leads[router->RepIds()[r - loads_from]] =
+          static_cast<std::uint32_t>(std::max<std::int64_t>(held, 0));
+    } else {
+      const auto& metric = router->TopMetrics()[r - metrics_from];
+      for (auto& [rep, value] : queue::MetricValuesOf(replies[r].value())) {
+        state.metrics[metric.name][rep] = value;
+      }
+    }
   }
 
   // The Function picks among the candidates (a round-robin cursor lives in Redis), so each
   // gets its own plan: with working hours, deadlines differ by rep.
   const auto planner = deps_.current_planner();
-  const WallTime now = deps_.clock.WallNow();
   std::vector<queue::AssignRequest> requests;
+  std::vector<std::size_t> requested;  // the lead of each request
   std::size_t next_owner = 0;
   for (std::size_t i = 0; i < leads.size(); ++i) {
     const auto& [entry, lead, pooled, email_key] = leads[i];
@@ -180,26 +227,52 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads) {
     // A grade the router gave (the lead came without one) sets the SLA like the lead's own.
     const std::string& grade = decision.grade.empty() ? lead.grade : decision.grade;
     std::vector<std::string> plans;
+    std::vector<std::optional<std::uint32_t>> capacities;
     plans.reserve(decision.candidates.size());
+    capacities.reserve(decision.candidates.size());
     for (const auto& rep : decision.candidates) {
       plans.push_back(planner->Assignment(grade, rep, now).Encode());
+      capacities.push_back(router->CapacityOf(rep));
     }
     const auto escalate_after = planner->ForGrade(grade).escalate_after_bounces;
     // The loads were read once for the run: count what the run itself hands out where the
     // rep is known already (a rotation's pick is made by the Function).
     if (decision.candidates.size() == 1) ++state.open_leads[decision.candidates.front()];
+    std::vector<std::string> counted_in;
+    for (const auto& metric : router->CountedMetrics(lead, owner)) {
+      counted_in.push_back(MetricKey(store.Keys(), metric, now));
+    }
     requests.push_back(queue::AssignRequest{entry, std::move(decision), email_key, std::move(plans),
-                                            escalate_after});
+                                            std::move(capacities), escalate_after,
+                                            std::move(counted_in)});
+    requested.push_back(i);
   }
   auto assigned = co_await store.AssignAll(requests);
+  std::vector<Routable> full;
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (!assigned[i]) co_return assigned[i].error();
-    if (assigned[i].value().newly_assigned) {
-      const auto& decision = requests[i].decision;
-      deps_.log->info("lead.routed lead={} rep={} rule={} strategy={}", requests[i].entry.lead_id,
-                      assigned[i].value().rep, decision.rule, decision.strategy);
+    const auto& request = requests[i];
+    switch (assigned[i].value().outcome) {
+      case queue::AssignOutcome::kAssigned:
+        deps_.log->info("lead.routed lead={} rep={} rule={} strategy={}", request.entry.lead_id,
+                        assigned[i].value().rep, request.decision.rule, request.decision.strategy);
+        break;
+      case queue::AssignOutcome::kAlreadyAssigned:
+        break;
+      case queue::AssignOutcome::kAllFull:
+        if (full_retries < kFullRetries) {
+          full.push_back(leads[requested[i]]);
+        } else {
+          LEADD_CO_TRYV(co_await store.Park(request.entry, ParkedFull(request.decision)));
+          deps_.log->warn("lead.unrouted lead={} pool={} rule={} reason=all_full tries={}",
+                          request.entry.lead_id, queue::LeadStore::kDefaultPool,
+                          request.decision.rule, full_retries + 1);
+        }
+        break;
     }
   }
+  // Their intake entries are still pending: should this daemon stop now, another claims them.
+  if (!full.empty()) co_return co_await Route(full, full_retries + 1);
   co_return Ok();
 }
 

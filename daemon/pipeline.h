@@ -41,6 +41,10 @@ class Pipeline {
   static constexpr Duration kClaimIdle{5000};
   static constexpr Duration kRetryDelay{1000};
   static constexpr std::size_t kBatch = 64;
+  // Each retry sees the loads that made the last one fail, so the router skips those reps;
+  // more than a few means reps fill as fast as the pipeline reads, and the lead waits in the
+  // pool, its decision saying why.
+  static constexpr std::uint32_t kFullRetries = 3;
 
   struct Deps {
     boost::asio::any_io_executor executor;
@@ -73,7 +77,11 @@ class Pipeline {
   // A batch costs a few round trips to Redis, not a few per lead: the leads are read together,
   // then each run of independent leads is looked up together and assigned together.
   boost::asio::awaitable<Result<void>> Process(const std::vector<StreamEntry>& batch);
-  boost::asio::awaitable<Result<void>> Route(std::span<const Routable> leads);
+  // A lead whose candidates all turned out full at assignment (other daemons, or the run's own
+  // rotation, filled them since the loads were read) is routed again with fresh loads, up to
+  // kFullRetries times; `full_retries` counts how often this run's leads were.
+  boost::asio::awaitable<Result<void>> Route(std::span<const Routable> leads,
+                                             std::uint32_t full_retries = 0);
 
   Deps deps_;
   StreamConsumer intake_;

@@ -1,15 +1,33 @@
 #include "daemon/route_command.h"
 
+#include <utility>  // before Asio: Boost 1.74 + g++ 12 need std::exchange declared first
+
+#include <simdjson.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 #include <algorithm>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <cstdio>
+#include <exception>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 
+#include "api/admin_bodies.h"
+#include "config/duration.h"
 #include "config/small_file.h"
 #include "connectors/lead_csv.h"
 #include "connectors/web_form/lead_json.h"
+#include "core/asio_clock.h"
 #include "core/json_writer.h"
+#include "queue/audit_log.h"
+#include "queue/embedded_redis.h"
+#include "queue/lead_store.h"
+#include "queue/redis_client.h"
 #include "router/dry_run.h"
+#include "router/replay.h"
 
 namespace leadd::daemon {
 namespace {
@@ -19,6 +37,8 @@ constexpr int kRouteExitCannotStart = 1;
 constexpr int kRouteExitUsage = 2;
 // A dry run holds its leads file in memory.
 constexpr std::size_t kMaxLeadsFileBytes = std::size_t{1} << 30;
+// A replay reads the leads' hashes this many at a time, one round trip each.
+constexpr std::size_t kReplayLeadBatch = 500;
 
 enum class LeadsFormat { kJsonLines, kCsv, kTsv };
 
@@ -28,6 +48,8 @@ struct RouteArgs {
   LeadsFormat format = LeadsFormat::kJsonLines;
   bool explain = false;
   bool json = false;
+  bool replay = false;  // the leads come from the audit stream, `since` ago until now
+  std::chrono::milliseconds since{};
 };
 
 std::optional<LeadsFormat> FormatNamed(std::string_view name) {
@@ -43,6 +65,7 @@ std::optional<RouteArgs> ParseRouteArgs(const std::vector<std::string>& args,
   bool dry_run = false;
   std::optional<std::string> format_name;
   std::optional<std::string> leads;
+  std::optional<std::string> since;
   const auto refuse = [usage](const std::string& why) {
     std::cerr << "leadd route: " << why << "\n" << usage;
     return std::nullopt;
@@ -52,6 +75,10 @@ std::optional<RouteArgs> ParseRouteArgs(const std::vector<std::string>& args,
     const bool has_value = i + 1 < args.size();
     if (arg == "--dry-run") {
       dry_run = true;
+    } else if (arg == "--replay") {
+      route.replay = true;
+    } else if (arg == "--since" && has_value) {
+      since = args[++i];
     } else if (arg == "--explain") {
       route.explain = true;
     } else if (arg == "--json") {
@@ -66,10 +93,21 @@ std::optional<RouteArgs> ParseRouteArgs(const std::vector<std::string>& args,
       return refuse("unexpected argument '" + arg + "'");
     }
   }
-  if (!dry_run) {
-    return refuse("only --dry-run is built: replaying leads into the live state is future work");
+  if (dry_run == route.replay) {
+    return refuse("give --dry-run (leads from a file) or --replay (leads from the audit stream)");
   }
   if (route.config.empty()) return refuse("--config FILE is required");
+  if (route.replay) {
+    if (leads || format_name) return refuse("--replay reads its leads from Redis, not a file");
+    if (!since) return refuse("--replay needs --since DURATION (e.g. 30d)");
+    const auto duration = config::ParseDuration(*since);
+    if (!duration || duration->count() <= 0) {
+      return refuse("--since '" + *since + "' is not a duration such as 30d, 12h or 1d12h");
+    }
+    route.since = *duration;
+    return route;
+  }
+  if (since) return refuse("--since goes with --replay");
   if (!leads) return refuse("name the leads file, or - for stdin");
   route.leads = *leads;
   if (!format_name) {
@@ -118,10 +156,15 @@ std::string Percent(std::size_t part, std::size_t whole) {
   return text;
 }
 
+std::size_t NameWidth(const auto& rows) {
+  std::size_t width = 0;
+  for (const auto& row : rows) width = std::max(width, row.name.size());
+  return width;
+}
+
 void PrintCounts(const char* title, const std::vector<router::DryRunSummary::Count>& counts,
                  std::size_t routed) {
-  std::size_t width = 0;
-  for (const auto& count : counts) width = std::max(width, count.name.size());
+  const std::size_t width = NameWidth(counts);
   std::cout << title << ":\n";
   for (const auto& count : counts) {
     std::cout << "  " << count.name << std::string(width - count.name.size() + 2, ' ')
@@ -129,17 +172,37 @@ void PrintCounts(const char* title, const std::vector<router::DryRunSummary::Cou
   }
 }
 
-void PrintDecisionText(const router::DryRunResult& result, std::size_t line, bool explain) {
+// Where the result lands and by which rule, then with `explain` each rule's reasoning.
+void PrintLanding(const router::DryRunResult& result, bool explain) {
   const auto& decision = result.decision;
-  std::cout << result.lead_id << " line " << line << ": ";
   if (decision.Routed()) {
     std::cout << result.rep << " by " << decision.rule << " [" << decision.strategy << "]\n";
   } else {
     std::cout << "(pool) by no rule\n";
   }
   if (!explain) return;
-  for (const auto& step : decision.trace) {
-    std::cout << "    " << step.rule << " [" << step.strategy << "]: " << step.outcome << "\n";
+  router::ForEachRule(
+      decision,
+      [](const router::RuleTrace& step) {
+        std::cout << "    " << step.rule << " [" << step.strategy << "]: " << step.outcome << "\n";
+      },
+      [&](const router::PassedOver& rule) {
+        std::cout << "    " << decision.RuleName(rule) << ": not for this lead (" << rule.test
+                  << ")\n";
+      });
+}
+
+void PrintDecisionText(const router::DryRunResult& result, std::size_t line, bool explain) {
+  std::cout << result.lead_id << " line " << line << ": ";
+  PrintLanding(result, explain);
+}
+
+// A rep or a rule, null when there is none (the pool, no rule).
+void TextOrNull(JsonWriter& json, std::string_view text) {
+  if (text.empty()) {
+    json.Null();
+  } else {
+    json.String(text);
   }
 }
 
@@ -150,11 +213,7 @@ void PrintDecisionJson(const router::DryRunResult& result, std::size_t line) {
       .Key("line")
       .Int(static_cast<std::int64_t>(line));
   json.Key("rep");
-  if (result.rep.empty()) {
-    json.Null();
-  } else {
-    json.String(result.rep);
-  }
+  TextOrNull(json, result.rep);
   json.Key("decision").RawJson(router::ToJson(result.decision)).EndObject();
   std::cout << json.Text() << "\n";
 }
@@ -163,16 +222,18 @@ void PrintSummaryText(const router::DryRunSummary& summary, std::size_t refused)
   std::cout << "\n";
   PrintCounts("by rep", summary.by_rep, summary.Routed());
   PrintCounts("by rule", summary.by_rule, summary.Routed());
+  PrintCounts("by source", summary.by_source, summary.Routed());
   std::cout << "routed: " << summary.Routed() << "\nunrouted: " << summary.unrouted
             << "\nrefused: " << refused << "\n";
 }
 
+void CountsJson(JsonWriter& json, const std::vector<router::DryRunSummary::Count>& of) {
+  json.BeginObject();
+  for (const auto& count : of) json.Key(count.name).Int(static_cast<std::int64_t>(count.leads));
+  json.EndObject();
+}
+
 void PrintSummaryJson(const router::DryRunSummary& summary, std::size_t refused) {
-  const auto counts = [](JsonWriter& json, const std::vector<router::DryRunSummary::Count>& of) {
-    json.BeginObject();
-    for (const auto& count : of) json.Key(count.name).Int(static_cast<std::int64_t>(count.leads));
-    json.EndObject();
-  };
   JsonWriter json;
   json.BeginObject().Key("summary").BeginObject();
   json.Key("leads").Int(static_cast<std::int64_t>(summary.total));
@@ -180,9 +241,11 @@ void PrintSummaryJson(const router::DryRunSummary& summary, std::size_t refused)
   json.Key("unrouted").Int(static_cast<std::int64_t>(summary.unrouted));
   json.Key("refused").Int(static_cast<std::int64_t>(refused));
   json.Key("by_rep");
-  counts(json, summary.by_rep);
+  CountsJson(json, summary.by_rep);
   json.Key("by_rule");
-  counts(json, summary.by_rule);
+  CountsJson(json, summary.by_rule);
+  json.Key("by_source");
+  CountsJson(json, summary.by_source);
   json.EndObject().EndObject();
   std::cout << json.Text() << "\n";
 }
@@ -229,12 +292,245 @@ int RouteDryRun(const RouteArgs& args, const ConfigLoader& load_config) {
   return 0;
 }
 
+// Where a replay reads: the config's external Redis, or the socket of the Redis a daemon with
+// this config runs embedded (queue/embedded_redis.h), which must be running already.
+Result<config::RedisEndpoint> ReplayEndpoint(const config::DaemonSettings& settings,
+                                             boost::asio::io_context& io, Clock& clock) {
+  if (const auto* external = std::get_if<config::ExternalRedis>(&settings.redis.server)) {
+    return external->endpoint;
+  }
+  const auto& embedded = std::get<config::EmbeddedRedis>(settings.redis.server);
+  const queue::EmbeddedRedis addressing(io.get_executor(), clock, settings.state_dir / "redis",
+                                        embedded.server_binary);
+  auto endpoint = addressing.Endpoint();
+  std::error_code ec;
+  if (!std::filesystem::exists(endpoint.unix_path, ec)) {
+    return Unavailable("the embedded Redis is not running (no socket at " + endpoint.unix_path +
+                       "): start leadd with this config, or replay against its external Redis");
+  }
+  return endpoint;
+}
+
+// The lead as it came in. The router's grade for a lead that came without one is kept in the
+// hash's `grade` (the Function writes it there with the assignment), and the stored decision
+// says so: such a lead is replayed without it, for the new rules' grades to decide.
+Lead LeadAsIngested(const queue::StoredLead& stored) {
+  Lead lead = queue::LeadFromStored(stored);
+  const std::string_view decision = stored.Field("decision");
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view given;
+  if (!lead.grade.empty() && !parser.parse(decision.data(), decision.size()).get(root) &&
+      !root["grade"].get(given) && given == lead.grade) {
+    lead.grade.clear();
+  }
+  return lead;
+}
+
+// What a replay read, before routing anything.
+struct ReplayInput {
+  queue::AuditWindow window;
+  std::vector<router::ReplayedLead> leads;
+  std::vector<std::optional<Lead>> stored;  // nullopt: the lead's hash is gone
+};
+
+boost::asio::awaitable<Result<ReplayInput>> ReadReplayInput(queue::RedisClient& redis,
+                                                            const queue::RedisKeys& keys,
+                                                            WallTime since, WallTime until) {
+  queue::AuditLog audit(redis, keys);
+  queue::LeadStore store(redis, keys);
+  ReplayInput input;
+  LEADD_CO_TRY(window, co_await audit.Read(since, until));
+  input.window = std::move(window);
+  input.leads = router::LeadsToReplay(input.window.events);
+  input.stored.reserve(input.leads.size());
+  for (std::size_t from = 0; from < input.leads.size(); from += kReplayLeadBatch) {
+    std::vector<std::string> ids;
+    for (std::size_t i = from; i < std::min(input.leads.size(), from + kReplayLeadBatch); ++i) {
+      ids.push_back(input.leads[i].lead);
+    }
+    LEADD_CO_TRY(hashes, co_await store.GetMany(ids));
+    for (const auto& hash : hashes) {
+      input.stored.push_back(hash ? std::optional<Lead>(LeadAsIngested(*hash)) : std::nullopt);
+    }
+  }
+  co_return input;
+}
+
+// Connects to the config's Redis, reads, disconnects; nothing is written.
+Result<ReplayInput> LoadReplayInput(const config::DaemonSettings& settings, WallTime since,
+                                    WallTime until) {
+  // The Redis client's log lines would mix with the report on stdout: only its warnings, and
+  // on stderr.
+  spdlog::set_default_logger(spdlog::stderr_logger_st("route"));
+  spdlog::set_level(spdlog::level::warn);
+  boost::asio::io_context io;
+  AsioClock clock(io.get_executor());
+  LEADD_TRY(endpoint, ReplayEndpoint(settings, io, clock));
+  queue::RedisClient redis(io.get_executor(), clock,
+                           queue::RedisClient::MakeOptions(settings.redis, endpoint, "replay"));
+  redis.Start();
+  const auto deadline = std::chrono::steady_clock::now() + settings.redis.connect_timeout +
+                        settings.redis.request_timeout;
+  while (!redis.IsReady() && std::chrono::steady_clock::now() < deadline) {
+    io.run_for(std::chrono::milliseconds(10));
+  }
+  if (!redis.IsReady()) {
+    const auto& why = redis.LastError();
+    return Unavailable("cannot reach Redis: " + (why ? why->detail : std::string("timed out")));
+  }
+  std::optional<Result<ReplayInput>> read;
+  const queue::RedisKeys keys(settings.redis.key_prefix);
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        read.emplace(co_await ReadReplayInput(redis, keys, since, until));
+      },
+      [&](const std::exception_ptr& error) {
+        if (error && !read) read.emplace(Unavailable("the replay's reads failed"));
+      });
+  while (!read) io.run_for(std::chrono::milliseconds(10));
+  redis.Stop();
+  return std::move(*read);
+}
+
+void PrintReplayCountsText(const char* title, const std::vector<router::ReplayCount>& counts) {
+  const std::size_t width = NameWidth(counts);
+  std::cout << title << ":\n";
+  char row[64];
+  std::cout << "  " << std::string(width, ' ');
+  std::snprintf(row, sizeof row, "  %7s  %7s  %7s\n", "before", "after", "change");
+  std::cout << row;
+  for (const auto& count : counts) {
+    std::cout << "  " << count.name << std::string(width - count.name.size(), ' ');
+    std::snprintf(row, sizeof row, "  %7zu  %7zu  %+7lld\n", count.before, count.after,
+                  static_cast<long long>(count.Change()));
+    std::cout << row;
+  }
+}
+
+std::string RepOrPool(std::string_view rep) { return rep.empty() ? "(pool)" : std::string(rep); }
+
+void PrintReplayText(const router::ReplayReport& report, const queue::AuditWindow& window,
+                     WallTime since, WallTime until, std::size_t missing, bool explain) {
+  std::cout << "replay of " << report.leads << " leads first ingested from "
+            << api::FormatInstant(since) << " to " << api::FormatInstant(until) << "\n";
+  if (window.reaches_back_to) {
+    std::cout << "the audit stream only reaches back to "
+              << api::FormatInstant(*window.reaches_back_to)
+              << ": leads that came before are not replayed\n";
+  }
+  std::cout << "\n";
+  for (const auto& change : report.changed) {
+    std::cout << change.lead << ": " << RepOrPool(change.before_rep) << " -> ";
+    PrintLanding(change.after, explain);
+  }
+  if (!report.changed.empty()) std::cout << "\n";
+  PrintReplayCountsText("by rep", report.by_rep);
+  PrintReplayCountsText("by rule", report.by_rule);
+  PrintReplayCountsText("by source", report.by_source);
+  std::cout << "routed: " << report.routed_before << " before, " << report.after.Routed()
+            << " after\nunrouted: " << report.unrouted_before << " before, "
+            << report.after.unrouted << " after\nnot routed yet: " << report.waiting
+            << "\nchanged: " << report.changed.size() << "\n";
+  if (missing > 0) std::cout << "gone (no lead hash): " << missing << "\n";
+  if (window.malformed > 0) {
+    std::cout << "unreadable audit entries: " << window.malformed << " (";
+    for (std::size_t i = 0; i < window.malformed_ids.size(); ++i) {
+      std::cout << (i == 0 ? "" : ", ") << window.malformed_ids[i];
+    }
+    std::cout << (window.malformed > window.malformed_ids.size() ? ", ...)\n" : ")\n");
+  }
+}
+
+void ReplayCountsJson(JsonWriter& json, const std::vector<router::ReplayCount>& counts) {
+  json.BeginObject();
+  for (const auto& count : counts) {
+    json.Key(count.name).BeginObject();
+    json.Key("before").Int(static_cast<std::int64_t>(count.before));
+    json.Key("after").Int(static_cast<std::int64_t>(count.after));
+    json.Key("change").Int(count.Change()).EndObject();
+  }
+  json.EndObject();
+}
+
+void PrintReplayJson(const router::ReplayReport& report, const queue::AuditWindow& window,
+                     WallTime since, WallTime until, std::size_t missing, bool explain) {
+  const auto count = [](std::size_t n) { return static_cast<std::int64_t>(n); };
+  JsonWriter json;
+  json.BeginObject().Key("replay").BeginObject();
+  json.Member("since", api::FormatInstant(since)).Member("until", api::FormatInstant(until));
+  json.Key("reaches_back_to");
+  if (window.reaches_back_to) {
+    json.String(api::FormatInstant(*window.reaches_back_to));
+  } else {
+    json.Null();
+  }
+  json.Key("leads").Int(count(report.leads));
+  json.Key("not_routed_yet").Int(count(report.waiting));
+  json.Key("gone").Int(count(missing));
+  json.Key("unreadable_entries").Int(count(window.malformed));
+  json.Key("before").BeginObject().Key("routed").Int(count(report.routed_before));
+  json.Key("unrouted").Int(count(report.unrouted_before)).EndObject();
+  json.Key("after").BeginObject().Key("routed").Int(count(report.after.Routed()));
+  json.Key("unrouted").Int(count(report.after.unrouted)).EndObject();
+  json.Key("by_rep");
+  ReplayCountsJson(json, report.by_rep);
+  json.Key("by_rule");
+  ReplayCountsJson(json, report.by_rule);
+  json.Key("by_source");
+  ReplayCountsJson(json, report.by_source);
+  json.Key("changed").BeginArray();
+  for (const auto& change : report.changed) {
+    json.BeginObject().Member("lead", change.lead).Key("before");
+    TextOrNull(json, change.before_rep);
+    json.Key("after");
+    TextOrNull(json, change.after.rep);
+    json.Key("rule");
+    TextOrNull(json, change.after.decision.rule);
+    if (explain) json.Key("decision").RawJson(router::ToJson(change.after.decision));
+    json.EndObject();
+  }
+  json.EndArray().EndObject().EndObject();
+  std::cout << json.Text() << "\n";
+}
+
+int RouteReplay(const RouteArgs& args, const ConfigLoader& load_config) {
+  const auto settings = load_config(args.config);
+  if (!settings) return kRouteExitCannotStart;
+  const WallTime until = std::chrono::system_clock::now();
+  const WallTime since = until - args.since;
+  auto input = LoadReplayInput(*settings, since, until);
+  if (!input) {
+    std::cerr << "leadd route: " << input.error().detail << "\n";
+    return kRouteExitCannotStart;
+  }
+  router::Replay replay(*settings);
+  std::size_t missing = 0;
+  const auto& read = input.value();
+  for (std::size_t i = 0; i < read.leads.size(); ++i) {
+    if (!read.stored[i]) {
+      ++missing;
+      continue;
+    }
+    replay.Route(*read.stored[i], read.leads[i].before);
+  }
+  const auto report = replay.Report();
+  if (args.json) {
+    PrintReplayJson(report, read.window, since, until, missing, args.explain);
+  } else {
+    PrintReplayText(report, read.window, since, until, missing, args.explain);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunRouteCommand(const std::vector<std::string>& args, std::string_view usage,
                     const ConfigLoader& load_config) {
   const auto route = ParseRouteArgs(args, usage);
-  return route ? RouteDryRun(*route, load_config) : kRouteExitUsage;
+  if (!route) return kRouteExitUsage;
+  return route->replay ? RouteReplay(*route, load_config) : RouteDryRun(*route, load_config);
 }
 
 }  // namespace leadd::daemon

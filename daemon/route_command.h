@@ -1,5 +1,7 @@
 // `leadd route --dry-run`: routes a file of leads by a config's rules and prints where each
 // lands, with the live state simulated in memory (router/dry_run.h): nothing touches Redis.
+// `leadd route --replay`: the same for the leads of the last days, read from the audit stream
+// of the config's Redis (read only), set against where the daemon sent them (router/replay.h).
 #pragma once
 
 #include <functional>
@@ -16,8 +18,8 @@ namespace leadd::daemon {
 using ConfigLoader = std::function<std::optional<config::DaemonSettings>(const std::string&)>;
 
 // `args` are what follows `route`; `usage` is printed after a usage error. Returns the exit
-// code: 0 when the run completed (refused rows included), 1 when the config or the leads
-// cannot be read, 2 on a usage error.
+// code: 0 when the run completed (refused rows included), 1 when the config, the leads or
+// Redis cannot be read, 2 on a usage error.
 int RunRouteCommand(const std::vector<std::string>& args, std::string_view usage,
                     const ConfigLoader& load_config);
 

@@ -263,14 +263,51 @@ local function start_assignment(prefix, id, key, rep, plan, escalate_after, now)
   return assignment
 end
 
--- KEYS: intake stream, round-robin cursor (unused when not rotating)
+-- Whether `rep` may take one more lead: `capacity` is the most open leads the rep may hold
+-- ('' for no limit), judged here on the open set rather than on loads the caller read earlier,
+-- which other daemons (or earlier picks of the same batch) may have outdated.
+local function has_room(prefix, rep, capacity)
+  return capacity == '' or redis.call('SCARD', rep_key(prefix, rep, 'open')) < tonumber(capacity)
+end
+
+-- Which of `count` candidates (args from `first`, in rep, plan, capacity triples) takes the
+-- lead: nil when all are full. Without rotation, the first in order with room. With rotation,
+-- the cursor's turn, or the next in rotation order with room; the cursor then moves past the
+-- rep that took the lead. So reps with room stay within one lead of each other, and a full
+-- rep's turns pass to the next rep instead of being saved up for a burst when it has room
+-- again. When all are full the cursor stays where it is.
+local function pick_candidate(prefix, args, first, count, cursor)
+  local start, turn = 0, nil
+  if cursor then
+    turn = tonumber(redis.call('GET', cursor) or '0')
+    start = turn % count
+  end
+  for step = 0, count - 1 do
+    local index = (start + step) % count
+    local base = first + 3 * index
+    if has_room(prefix, args[base], args[base + 2]) then
+      if cursor then
+        redis.call('SET', cursor, turn + step + 1)
+      end
+      return base
+    end
+  end
+  return nil
+end
+
+-- How long a metric's window is kept after its last write: MetricStore::kRetention.
+local METRIC_RETENTION_SECONDS = 400 * 24 * 3600
+
+-- KEYS: intake stream, round-robin cursor (unused when not rotating), then the windows of the
+--       metrics whose `count:` the lead meets: the assignee's value in each goes up by 1
 -- ARGV: prefix, group, intake entry id, lead id, rule, strategy, rotate ('1'|'0'),
 --       decision JSON, email key ('' when none), escalate after (bounces), grade the router
 --       gave the lead ('' to keep its own), then for each candidate: rep, SLA plan for that
---       rep ('' for none)
--- Returns {assignee, 1 if assigned now or 0 if it already was}. A lead is assigned once per
--- routing: a redelivered intake entry (a crashed consumer, a claim) finds it assigned and only
--- acks.
+--       rep ('' for none), capacity (the most open leads the rep may hold, '' for no limit)
+-- Returns {assignee, 1 if assigned now or 0 if it already was}, or {'', 2} when every
+-- candidate holds its capacity: then nothing changed and the intake entry stays pending, for
+-- the caller to route the lead again with fresh loads. A lead is assigned once per routing: a
+-- redelivered intake entry (a crashed consumer, a claim) finds it assigned and only acks.
 local function assign(keys, args)
   local prefix, group, entry, id = args[1], args[2], args[3], args[4]
   local key = lead_key(prefix, id)
@@ -287,15 +324,20 @@ local function assign(keys, args)
   if bad then
     return bad
   end
-  local count = math.floor((#args - 11) / 2)
-  if count == 0 or #args ~= 11 + 2 * count then
-    return redis.error_reply('ERR assign needs candidates as rep, plan pairs')
+  local count = math.floor((#args - 11) / 3)
+  if count == 0 or #args ~= 11 + 3 * count then
+    return redis.error_reply('ERR assign needs candidates as rep, plan, capacity triples')
   end
-  local pick = 1
-  if args[7] == '1' then
-    pick = (redis.call('INCR', keys[2]) - 1) % count + 1
+  for base = 14, #args, 3 do
+    if args[base] ~= '' and not string.match(args[base], '^%d+$') then
+      return redis.error_reply('ERR capacity must be empty or a non-negative integer')
+    end
   end
-  local rep, plan_text = args[10 + 2 * pick], args[11 + 2 * pick]
+  local chosen = pick_candidate(prefix, args, 12, count, args[7] == '1' and keys[2] or nil)
+  if not chosen then
+    return {'', 2}
+  end
+  local rep, plan_text = args[chosen], args[chosen + 1]
   local plan, refused = parse_plan(plan_text, SLA)
   if not plan then
     return refused
@@ -313,6 +355,11 @@ local function assign(keys, args)
   redis.call('HSET', key, 'rule', args[5], 'strategy', args[6], 'decision', args[8])
   local assignment = start_assignment(prefix, id, key, rep, plan, escalate_after, now)
   take_owner(prefix, key, rep)
+  for k = 3, #keys do
+    -- By float: admins may push fractional values into the same window.
+    redis.call('HINCRBYFLOAT', keys[k], rep, 1)
+    redis.call('EXPIRE', keys[k], METRIC_RETENTION_SECONDS)
+  end
   local deadline = plan_due(plan, 'sla_bounce')
   record(prefix, id, {event = 'assigned', from = state, to = 'assigned', rep = rep,
                       rule = args[5], assignment = assignment, sla_deadline = deadline,

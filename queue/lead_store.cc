@@ -60,7 +60,16 @@ Result<Assignment> AssignmentFromReply(const Result<RedisReply>& reply) {
   auto rep = ElementString(reply.value(), 0);
   if (!rep) return rep.error();
   if (reply.value().elements.size() < 2) return Transient("redis: unexpected assign reply");
-  return Assignment{std::move(rep).value(), reply.value().elements[1].integer == 1};
+  switch (reply.value().elements[1].integer) {
+    case 0:
+      return Assignment{std::move(rep).value(), AssignOutcome::kAlreadyAssigned};
+    case 1:
+      return Assignment{std::move(rep).value(), AssignOutcome::kAssigned};
+    case 2:
+      return Assignment{std::string(), AssignOutcome::kAllFull};
+    default:
+      return Transient("redis: unexpected assign outcome");
+  }
 }
 
 }  // namespace
@@ -175,9 +184,11 @@ awaitable<std::vector<Result<Assignment>>> LeadStore::AssignAll(
   std::vector<Args> calls;
   std::vector<std::size_t> called;  // which request each call serves
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    const auto& [entry, decision, email_key, sla_plans, escalate_after] = requests[i];
-    if (sla_plans.size() != decision.candidates.size()) {
-      results.emplace_back(Rejected("assign needs one SLA plan per candidate"));
+    const auto& [entry, decision, email_key, sla_plans, capacities, escalate_after, counted_in] =
+        requests[i];
+    if (sla_plans.size() != decision.candidates.size() ||
+        capacities.size() != decision.candidates.size()) {
+      results.emplace_back(Rejected("assign needs one SLA plan and one capacity per candidate"));
       continue;
     }
     results.emplace_back(Transient("redis: no reply"));
@@ -191,8 +202,10 @@ awaitable<std::vector<Result<Assignment>>> LeadStore::AssignAll(
     for (std::size_t c = 0; c < sla_plans.size(); ++c) {
       args.push_back(decision.candidates[c]);
       args.push_back(sla_plans[c]);
+      args.push_back(capacities[c] ? std::to_string(*capacities[c]) : std::string());
     }
     Args keys{keys_.Intake(), keys_.Cursor(rotate ? decision.round_robin_cursor : "unused")};
+    keys.insert(keys.end(), counted_in.begin(), counted_in.end());
     calls.push_back(FunctionCall("leadd_assign", std::move(keys), clock_, std::move(args)));
     called.push_back(i);
   }

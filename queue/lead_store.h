@@ -34,9 +34,18 @@ struct StoredLead {
   std::string_view Field(std::string_view name) const;
 };
 
+// What leadd_assign did with a routed lead.
+enum class AssignOutcome {
+  kAssigned,
+  kAlreadyAssigned,  // an earlier delivery of the same entry assigned it
+  // Every candidate held its capacity by then (the router's loads were outdated): nothing
+  // changed and the intake entry is still pending, for the lead to be routed again.
+  kAllFull,
+};
+
 struct Assignment {
-  std::string rep;
-  bool newly_assigned = false;  // false: an earlier delivery of the same entry assigned it
+  std::string rep;  // empty when kAllFull
+  AssignOutcome outcome = AssignOutcome::kAssigned;
 };
 
 // What one sweep of due timers did.
@@ -60,13 +69,17 @@ struct IntakeEntry {
 };
 
 // What the pipeline asks of one routed entry: `sla_plans` holds the encoded SLA timers
-// (lifecycle::TimerPlan) for each of the decision's candidates, in order.
+// (lifecycle::TimerPlan) and `capacities` the most open leads each may hold (config
+// Rep::capacity, nullopt for no limit), for each of the decision's candidates, in order.
 struct AssignRequest {
   IntakeEntry entry;
   router::Decision decision;
   std::string email_key;
   std::vector<std::string> sla_plans;
+  std::vector<std::optional<std::uint32_t>> capacities;
   std::uint32_t escalate_after = 0;
+  // The metric windows (RedisKeys::Metric) in which the assignee is counted for this lead.
+  std::vector<std::string> counted_in;
 };
 
 // All methods run on the Redis client's executor. Errors: kTransient when Redis is away or
@@ -100,9 +113,10 @@ class LeadStore {
   // The owner of each normalised email key (dedupe::EmailKey), in order, in one round trip.
   boost::asio::awaitable<Result<std::vector<std::optional<std::string>>>> OwnersOfEmails(
       const std::vector<std::string>& keys);
-  // The Function picks among the candidates (a round-robin cursor lives in Redis) and arms
-  // that rep's plan. A lead an SLA bounce re-queued is routed again like a new one. The
-  // assignment notice goes to the notification outbox in the same step.
+  // The Function picks among the candidates (a round-robin cursor lives in Redis), passing
+  // over those whose open set already holds their capacity, and arms that rep's plan. A lead
+  // an SLA bounce re-queued is routed again like a new one. The assignment notice goes to the
+  // notification outbox in the same step.
   boost::asio::awaitable<Result<Assignment>> Assign(const AssignRequest& request);
   // Each request in its own Function call, all in one round trip, run by Redis in order: one
   // result per request.

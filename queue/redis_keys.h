@@ -26,6 +26,10 @@ class RedisKeys {
   std::string Timers() const { return prefix_ + ":timers"; }
   // The notification outbox: notices written with the move that caused them.
   std::string Notices() const { return prefix_ + ":notify"; }
+  // A metric's values in one calendar window ("2026-W48"): a hash of rep -> decimal text.
+  std::string Metric(std::string_view name, std::string_view window_id) const {
+    return prefix_ + ":metric:" + std::string(name) + ":" + std::string(window_id);
+  }
 
  private:
   std::string prefix_;

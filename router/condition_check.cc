@@ -67,6 +67,8 @@ bool Compare(double value, const config::Bound& bound) {
   return false;
 }
 
+}  // namespace
+
 std::string NumberText(double value) {
   std::string text(32, '\0');
   // Fixed, not the shortest form: admins wrote 100000, not 1e+05.
@@ -75,6 +77,8 @@ std::string NumberText(double value) {
   text.resize(error == std::errc() ? static_cast<std::size_t>(end - text.data()) : 0);
   return text;
 }
+
+namespace {
 
 ConditionResult CheckField(const config::FieldTest& test, const Lead& lead) {
   const std::string name(config::FieldName(test.field));
@@ -135,7 +139,7 @@ ConditionResult CheckParts(const std::vector<config::Condition>& parts, const Le
 
 }  // namespace
 
-std::string FieldValue(const Lead& lead, config::LeadField field) {
+std::string_view FieldView(const Lead& lead, config::LeadField field) {
   using config::LeadField;
   switch (field) {
     case LeadField::kSource:
@@ -159,12 +163,17 @@ std::string FieldValue(const Lead& lead, config::LeadField field) {
     case LeadField::kEmailDomain: {
       const auto at = lead.email.rfind('@');
       if (at == std::string::npos) return {};
-      return AsciiLowered(std::string_view(lead.email).substr(at + 1));
+      return std::string_view(lead.email).substr(at + 1);
     }
     case LeadField::kEstimatedValue:
       return lead.estimated_value;
   }
   return {};
+}
+
+std::string FieldValue(const Lead& lead, config::LeadField field) {
+  const std::string_view value = FieldView(lead, field);
+  return field == config::LeadField::kEmailDomain ? AsciiLowered(value) : std::string(value);
 }
 
 ConditionResult CheckCondition(const config::Condition& condition, const LeadFacts& facts) {
@@ -187,6 +196,62 @@ ConditionResult CheckCondition(const config::Condition& condition, const LeadFac
         } else {
           const bool holds = node.owner_found == facts.owner_found;
           return {holds, facts.owner_found ? "dedupe found an owner" : "dedupe found no owner"};
+        }
+      },
+      condition.node);
+}
+
+namespace {
+
+bool MeetsTest(const config::FieldTest& test, const Lead& lead) {
+  const std::string_view value = FieldView(lead, test.field);
+  return std::visit(
+      [&](const auto& kind) {
+        using T = std::decay_t<decltype(kind)>;
+        if constexpr (std::is_same_v<T, config::OneOf>) {
+          const bool listed =
+              std::any_of(kind.values.begin(), kind.values.end(),
+                          [&](const auto& v) { return EqualsIgnoringAsciiCase(v, value); });
+          return listed != kind.negated;
+        } else if constexpr (std::is_same_v<T, config::Pattern>) {
+          // Patterns see the domain in lower case, as FieldValue gives it.
+          if (test.field == config::LeadField::kEmailDomain) {
+            return RE2::PartialMatch(AsciiLowered(value), *kind.regex);
+          }
+          return RE2::PartialMatch(value, *kind.regex);
+        } else if constexpr (std::is_same_v<T, config::Range>) {
+          const auto number = ParseNumber(value);
+          return number && std::all_of(kind.bounds.begin(), kind.bounds.end(),
+                                       [&](const auto& bound) { return Compare(*number, bound); });
+        } else {
+          return value.empty() != kind.present;
+        }
+      },
+      test.test);
+}
+
+}  // namespace
+
+bool Meets(const config::Condition& condition, const LeadFacts& facts,
+           std::string_view& settled_by) {
+  return std::visit(
+      [&](const auto& node) {
+        using T = std::decay_t<decltype(node)>;
+        if constexpr (std::is_same_v<T, config::FieldTest>) {
+          settled_by = config::FieldName(node.field);
+          return MeetsTest(node, facts.lead);
+        } else if constexpr (std::is_same_v<T, config::OwnerMatchTest>) {
+          settled_by = "match";
+          return node.owner_found == facts.owner_found;
+        } else {
+          // all: stops at the first miss, any: and not: at the first hit; that part settled it.
+          constexpr bool kDecisive = !std::is_same_v<T, config::AllOf>;
+          for (const auto& part : node.parts) {
+            if (Meets(part, facts, settled_by) == kDecisive) {
+              return std::is_same_v<T, config::AnyOf>;
+            }
+          }
+          return !std::is_same_v<T, config::AnyOf>;
         }
       },
       condition.node);

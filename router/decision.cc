@@ -10,20 +10,27 @@ std::string ToJson(const Decision& decision) {
   json.Key("candidates").BeginArray();
   for (const auto& rep : decision.candidates) json.String(rep);
   json.EndArray().Key("trace").BeginArray();
-  for (const auto& step : decision.trace) {
-    json.BeginObject()
-        .Member("rule", step.rule)
-        .Member("strategy", step.strategy)
-        .Member("outcome", step.outcome);
-    if (!step.skipped.empty()) {
-      json.Key("skipped").BeginArray();
-      for (const auto& skip : step.skipped) {
-        json.BeginObject().Member("rep", skip.rep).Member("why", skip.why).EndObject();
-      }
-      json.EndArray();
-    }
-    json.EndObject();
-  }
+  ForEachRule(
+      decision,
+      [&](const RuleTrace& step) {
+        json.BeginObject()
+            .Member("rule", step.rule)
+            .Member("strategy", step.strategy)
+            .Member("outcome", step.outcome);
+        if (!step.skipped.empty()) {
+          json.Key("skipped").BeginArray();
+          for (const auto& skip : step.skipped) {
+            json.BeginObject().Member("rep", skip.rep).Member("why", skip.why).EndObject();
+          }
+          json.EndArray();
+        }
+        json.EndObject();
+      },
+      // A rule passed over is a pair, [rule, field], not an object: a decision over a large
+      // rule set holds a hundred of them, stored with every lead.
+      [&](const PassedOver& rule) {
+        json.BeginArray().String(decision.RuleName(rule)).String(rule.test).EndArray();
+      });
   json.EndArray();
   if (!decision.grade.empty()) {
     json.Member("grade", decision.grade).Member("grade_reason", decision.grade_reason);

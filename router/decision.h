@@ -1,7 +1,10 @@
 // Decision: where the router sends a lead, and why, in a form stored with the lead.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace leadd::router {
@@ -12,12 +15,20 @@ struct SkippedRep {
   std::string why;  // "bounced before or left", "at capacity (40 of 40)"
 };
 
-// One line of the explanation: what a rule did with this lead.
+// One line of the explanation: what a rule whose `when:` the lead met did with it.
 struct RuleTrace {
   std::string rule;
   std::string strategy;
   std::string outcome;              // "no owner on record", "round robin over 3 reps", ...
   std::vector<SkippedRep> skipped;  // also named at the end of `outcome`
+  std::uint32_t position = 0;       // the rule's place among the rules, from 0
+};
+
+// A rule whose `when:` the lead did not meet. A decision passes over most of a large rule set,
+// so only the test that settled it is kept; the lead's own value of that field says the rest.
+struct PassedOver {
+  std::uint32_t position;  // the rule's place among the rules, from 0
+  std::string_view test;   // a field's name ("country") or "match"; static storage
 };
 
 struct Decision {
@@ -27,16 +38,39 @@ struct Decision {
   // atomic counter in Redis, so that several daemons share one rotation; otherwise the first.
   std::vector<std::string> candidates;
   std::string round_robin_cursor;
-  std::vector<RuleTrace> trace;  // every rule looked at, in order
+  std::vector<RuleTrace> trace;         // every rule whose `when:` held, in order
+  std::vector<PassedOver> passed_over;  // every other rule looked at, in order
+  // The names of the router's rules by position, which passed_over refers to; shared, so a
+  // decision outlives a reload.
+  std::shared_ptr<const std::vector<std::string>> rule_names;
   // The grade the router gave a lead that came without one (the first of `grades` whose
   // `when:` it meets), and why; empty when the lead had its own or met none.
   std::string grade;
   std::string grade_reason;
 
   bool Routed() const { return !candidates.empty(); }
+  std::string_view RuleName(const PassedOver& passed) const {
+    return (*rule_names)[passed.position];
+  }
 };
 
-// The decision as a JSON document (stored with the lead, printed by leadctl).
+// Calls `tried` or `passed` for each rule looked at, in the rules' order.
+template <typename Tried, typename Passed>
+void ForEachRule(const Decision& decision, Tried&& tried, Passed&& passed) {
+  auto next_tried = decision.trace.begin();
+  for (const PassedOver& rule : decision.passed_over) {
+    for (; next_tried != decision.trace.end() && next_tried->position < rule.position;
+         ++next_tried) {
+      tried(*next_tried);
+    }
+    passed(rule);
+  }
+  for (; next_tried != decision.trace.end(); ++next_tried) tried(*next_tried);
+}
+
+// The decision as a JSON document (stored with the lead, printed by leadctl). Its "trace" lists
+// every rule looked at in order: an object for a rule that was tried, and a pair
+// ["rule", "country"] for one passed over, naming the test that settled it.
 std::string ToJson(const Decision& decision);
 
 }  // namespace leadd::router

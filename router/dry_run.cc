@@ -18,8 +18,11 @@ DryRunResult DryRun::Route(Lead lead) {
     owner = dedupe::OwnerMatch{found->second, "email", "exact email match"};
   }
 
+  // Rules for reps on duty judge the hour the lead arrived, as the daemon would have.
+  state_.now = lead.received_at;
   DryRunResult result{lead.id, router_.Decide(lead, owner, state_), {}};
   const Decision& decision = result.decision;
+  auto& from_source = routed_by_source_[lead.source];
   if (!decision.Routed()) {
     ++unrouted_;
     return result;
@@ -32,6 +35,7 @@ DryRunResult DryRun::Route(Lead lead) {
   result.rep = decision.candidates[pick];
   ++state_.open_leads[result.rep];
   ++leads_by_rule_[decision.rule];
+  ++from_source;
   // The first registration wins (HSETNX), as the Function's take_owner.
   if (!email_key.empty()) owner_by_email_key_.try_emplace(email_key, result.rep);
   return result;
@@ -47,6 +51,8 @@ DryRunSummary DryRun::Summary() const {
     const auto routed = leads_by_rule_.find(rule);
     summary.by_rule.push_back({rule, routed == leads_by_rule_.end() ? 0 : routed->second});
   }
+  for (const auto& [source, routed] : routed_by_source_)
+    summary.by_source.push_back({source, routed});
   summary.unrouted = unrouted_;
   summary.total = total_;
   return summary;

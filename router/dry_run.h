@@ -20,7 +20,8 @@ struct DryRunResult {
   std::string rep;  // the rep the lead lands on; empty when it would wait in the pool
 };
 
-// How many leads went where; every configured rep and rule is listed, in file order.
+// How many leads went where; every configured rep and rule is listed, in file order, and every
+// source the run saw, by name.
 struct DryRunSummary {
   struct Count {
     std::string name;
@@ -28,6 +29,7 @@ struct DryRunSummary {
   };
   std::vector<Count> by_rep;
   std::vector<Count> by_rule;
+  std::vector<Count> by_source;
   std::size_t unrouted = 0;  // no rule yielded a rep: the lead would wait in the public pool
   std::size_t total = 0;
 
@@ -58,6 +60,7 @@ class DryRun {
   std::map<std::string, std::string, std::less<>> owner_by_email_key_;
   std::map<std::string, std::size_t, std::less<>> cursors_;
   std::map<std::string, std::size_t, std::less<>> leads_by_rule_;
+  std::map<std::string, std::size_t, std::less<>> routed_by_source_;  // every source seen
   std::vector<std::string> rule_names_;
   std::size_t unrouted_ = 0;
   std::size_t total_ = 0;

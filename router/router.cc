@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include <date/tz.h>
+
 #include "core/ascii.h"
 #include "router/condition_check.h"
 
@@ -11,7 +13,7 @@ namespace leadd::router {
 // What a strategy made of one lead: its candidates (ranked, or to rotate among when `cursor`
 // is set) and the sentence for the trace.
 struct Router::Outcome {
-  std::vector<std::string> candidates;
+  std::vector<Candidate> candidates;
   std::string cursor;
   std::string outcome;
   std::vector<SkippedRep> skipped;
@@ -19,17 +21,19 @@ struct Router::Outcome {
 
 namespace {
 
-std::string Listed(const std::vector<std::string>& reps) {
+// "alice, bob" of reps or candidates.
+template <typename Reps>
+std::string Listed(const Reps& reps) {
   std::string out;
-  for (const auto& rep : reps) out += (out.empty() ? "" : ", ") + rep;
+  for (const auto& rep : reps) {
+    if (!out.empty()) out += ", ";
+    if constexpr (std::is_pointer_v<std::decay_t<decltype(rep)>>) {
+      out += rep->id;
+    } else {
+      out += rep.id;
+    }
+  }
   return out;
-}
-
-bool Covers(const config::Rep& rep, std::string_view place) {
-  return !place.empty() &&
-         std::any_of(rep.regions.begin(), rep.regions.end(), [&](const std::string& region) {
-           return EqualsIgnoringAsciiCase(region, place);
-         });
 }
 
 // The rep at `point` of the cumulative weights (point < their sum).
@@ -41,17 +45,56 @@ std::size_t PickByWeight(const std::vector<std::uint32_t>& weights, std::uint64_
   return weights.size() - 1;
 }
 
+// A rep's value of `metric` in its current window, 0 when none is recorded.
+auto MetricValues(const RoutingState& state, std::string_view metric) {
+  const auto found = state.metrics.find(metric);
+  const auto* values = found == state.metrics.end() ? nullptr : &found->second;
+  return [values](std::string_view rep) {
+    if (values == nullptr) return 0.0;
+    const auto value = values->find(rep);
+    return value == values->end() ? 0.0 : value->second;
+  };
+}
+
+// "off duty until Mon 09:00 Europe/Berlin": when the rep's next working hours begin, in the
+// rep's own time.
+std::string OffDuty(WallTime now, const WorkingHours& hours) {
+  const WallTime opens = DeadlineFor(now, Duration::zero(), hours);
+  if (opens == WallTime::max()) return "off duty, with no working hours ahead";
+  const auto local = date::make_zoned(hours.time_zone, date::floor<std::chrono::minutes>(opens));
+  return "off duty until " + date::format("%a %H:%M ", local) + hours.time_zone;
+}
+
+std::uint32_t OpenLeads(const RoutingState& state, std::string_view rep) {
+  const auto found = state.open_leads.find(rep);
+  return found == state.open_leads.end() ? 0 : found->second;
+}
+
+// The reps a strategy chooses among, or null for one that names its rep another way.
+const std::vector<std::string>* RosterOf(const config::Strategy& strategy) {
+  return std::visit(
+      [](const auto& chosen) -> const std::vector<std::string>* {
+        if constexpr (requires { chosen.reps; }) {
+          return &chosen.reps;
+        } else {
+          return nullptr;
+        }
+      },
+      strategy);
+}
+
 }  // namespace
 
 std::string_view StrategyName(const config::Strategy& strategy) {
-  constexpr std::string_view kNames[] = {"owner",     "round_robin", "field",  "account_owner",
-                                         "territory", "weighted",    "random", "least_loaded"};
+  constexpr std::string_view kNames[] = {"owner",         "round_robin",  "field",
+                                         "account_owner", "territory",    "weighted",
+                                         "random",        "least_loaded", "top"};
   static_assert(std::size(kNames) == std::variant_size_v<config::Strategy>);
   return kNames[strategy.index()];
 }
 
 std::uint64_t LeadHash(const Lead& lead, std::string_view salt) {
-  // FNV-1a over salt and id, then splitmix64's finalizer: sequential ids ("L-41", "L-42") must
+  // FNV-1a over salt and key, then splitmix64's finalizer: sequential ids ("L-41", "L-42") must
   // still spread evenly over the low bits a modulo reads.
   std::uint64_t hash = 0xcbf29ce484222325ULL;
   const auto mix_in = [&](std::string_view bytes) {
@@ -62,7 +105,7 @@ std::uint64_t LeadHash(const Lead& lead, std::string_view salt) {
   };
   mix_in(salt);
   mix_in("\x1f");
-  mix_in(lead.id.empty() ? lead.source_key : lead.id);
+  mix_in(lead.source_key.empty() ? lead.id : lead.source_key);
   hash ^= hash >> 30;
   hash *= 0xbf58476d1ce4e5b9ULL;
   hash ^= hash >> 27;
@@ -77,13 +120,56 @@ Router::Router(std::vector<config::Rule> rules, const std::vector<config::Rep>& 
     rep_ids_.push_back(rep.id);
     rep_by_id_.emplace(rep.id, &rep);
     if (rep.capacity) needs_loads_ = true;
+    // The first rep in file order that answers to a name keeps it.
+    for (const std::string* name : {&rep.id, &rep.email, &rep.name}) {
+      if (!name->empty()) rep_by_name_.emplace(AsciiLowered(*name), &rep);
+    }
+    for (const auto& [marketplace, account] : rep.accounts) {
+      account_holders_[marketplace + '\x1f' + AsciiLowered(account)].push_back(&rep);
+    }
   }
+  auto names = std::make_shared<std::vector<std::string>>();
   for (const auto& rule : rules_) {
+    names->push_back(rule.name);
+    Roster& roster = rosters_.emplace_back();
+    if (const auto* ids = RosterOf(rule.assign)) {
+      for (const auto& id : *ids) {
+        const config::Rep* rep = FindRep(id);
+        roster.members.push_back({id, rep, roster.members.size()});
+        if (rep == nullptr || !std::holds_alternative<config::TerritoryStrategy>(rule.assign)) {
+          continue;
+        }
+        for (const auto& region : rep->regions) {
+          auto& covering = roster.by_place[AsciiLowered(region)];
+          if (covering.empty() || covering.back() != roster.members.size() - 1) {
+            covering.push_back(roster.members.size() - 1);
+          }
+        }
+      }
+    }
     if (std::holds_alternative<config::LeastLoadedStrategy>(rule.assign)) needs_loads_ = true;
+    const auto* top = std::get_if<config::TopStrategy>(&rule.assign);
+    if (top != nullptr &&
+        std::none_of(top_metrics_.begin(), top_metrics_.end(),
+                     [&](const auto& known) { return known.name == top->metric; })) {
+      top_metrics_.push_back({top->metric});
+    }
   }
+  rule_names_ = std::move(names);
+  rule_index_ = RuleIndex(rules_);
 }
 
 Router::Router(const config::DaemonSettings& settings) : Router(settings.rules, settings.reps) {
+  for (auto& metric : top_metrics_) {
+    if (const auto defined = settings.metrics.find(metric.name);
+        defined != settings.metrics.end()) {
+      metric.window = defined->second.window;
+      metric.time_zone = defined->second.time_zone;
+    }
+  }
+  for (const auto& [name, metric] : settings.metrics) {
+    if (metric.count) counted_.push_back({{name, metric.window, metric.time_zone}, *metric.count});
+  }
   for (const auto& name : settings.grade_order) {
     const auto grade = settings.grades.find(name);
     if (grade != settings.grades.end() && grade->second.when) {
@@ -92,38 +178,52 @@ Router::Router(const config::DaemonSettings& settings) : Router(settings.rules, 
   }
 }
 
+std::vector<Router::MetricWindow> Router::CountedMetrics(
+    const Lead& lead, const std::optional<dedupe::OwnerMatch>& owner) const {
+  std::vector<MetricWindow> met;
+  std::string_view settled_by;
+  for (const auto& counted : counted_) {
+    if (Meets(counted.when, LeadFacts{lead, owner.has_value()}, settled_by)) {
+      met.push_back(counted.metric);
+    }
+  }
+  return met;
+}
+
 const config::Rep* Router::FindRep(std::string_view id) const {
   const auto found = rep_by_id_.find(id);
   return found == rep_by_id_.end() ? nullptr : found->second;
 }
 
-void Router::KeepEligible(const RoutingState& state, Outcome& result) const {
-  auto& reps = result.candidates;
-  std::vector<std::string> kept;
-  for (auto& id : reps) {
-    const config::Rep* rep = FindRep(id);
+void Router::KeepEligible(const config::Rule& rule, const RoutingState& state,
+                          Outcome& result) const {
+  auto& candidates = result.candidates;
+  std::size_t kept = 0;
+  for (const Candidate& candidate : candidates) {
     std::string why;
-    if (rep == nullptr) {
+    if (candidate.rep == nullptr) {
       why = "no longer a configured rep";
-    } else if (std::find(state.excluded.begin(), state.excluded.end(), id) !=
+    } else if (std::find(state.excluded.begin(), state.excluded.end(), candidate.id) !=
                state.excluded.end()) {
       why = "bounced before or left";
-    } else if (rep->capacity) {
-      const auto open = state.open_leads.find(id);
-      const std::uint32_t held = open == state.open_leads.end() ? 0 : open->second;
-      if (held >= *rep->capacity) {
-        why =
-            "at capacity (" + std::to_string(held) + " of " + std::to_string(*rep->capacity) + ")";
+    } else if (const auto capacity = candidate.rep->capacity) {
+      const std::uint32_t held = OpenLeads(state, candidate.id);
+      if (held >= *capacity) {
+        why = "at capacity (" + std::to_string(held) + " of " + std::to_string(*capacity) + ")";
       }
     }
+    if (why.empty() && rule.on_duty_only && candidate.rep->working_hours &&
+        !IsWorkingTime(state.now, *candidate.rep->working_hours)) {
+      why = OffDuty(state.now, *candidate.rep->working_hours);
+    }
     if (why.empty()) {
-      kept.push_back(std::move(id));
+      candidates[kept++] = candidate;
     } else {
-      result.outcome += "; skipped " + id + ": " + why;
-      result.skipped.push_back({id, std::move(why)});
+      result.outcome += "; skipped " + std::string(candidate.id) + ": " + why;
+      result.skipped.push_back({std::string(candidate.id), std::move(why)});
     }
   }
-  reps = std::move(kept);
+  candidates.resize(kept);
 }
 
 // A strategy that found nobody, and why.
@@ -133,75 +233,85 @@ Router::Outcome Router::Nobody(std::string why) {
   return nobody;
 }
 
-Router::Outcome Router::Apply(const config::Rule& rule, const Lead& lead,
-                              const std::optional<dedupe::OwnerMatch>& owner) const {
+Router::Outcome Router::Apply(std::size_t position, const Lead& lead,
+                              const std::optional<dedupe::OwnerMatch>& owner,
+                              const RoutingState& state) const {
+  const config::Rule& rule = rules_[position];
+  const Roster& roster = rosters_[position];
   return std::visit(
       [&](const auto& strategy) -> Outcome {
         using S = std::decay_t<decltype(strategy)>;
         Outcome result;
         if constexpr (std::is_same_v<S, config::OwnerStrategy>) {
           if (!owner) return Nobody("no owner on record");
-          result.candidates = {owner->rep};
+          result.candidates = {{owner->rep, FindRep(owner->rep)}};
           result.outcome = "owner '" + owner->rep + "' by " + owner->because;
-        } else if constexpr (std::is_same_v<S, config::RoundRobinStrategy>) {
-          result.candidates = strategy.reps;
-          result.cursor = "rr:" + rule.name;
-          result.outcome = "round robin over " + std::to_string(strategy.reps.size()) + " reps";
         } else if constexpr (std::is_same_v<S, config::FieldStrategy>) {
           const std::string name(config::FieldName(strategy.field));
           const std::string value = FieldValue(lead, strategy.field);
           if (value.empty()) return Nobody(name + " is empty");
-          const auto named = std::find_if(reps_.begin(), reps_.end(), [&](const config::Rep& rep) {
-            return EqualsIgnoringAsciiCase(rep.id, value) ||
-                   (!rep.email.empty() && EqualsIgnoringAsciiCase(rep.email, value)) ||
-                   (!rep.name.empty() && EqualsIgnoringAsciiCase(rep.name, value));
-          });
-          if (named == reps_.end()) return Nobody(name + " '" + value + "' names no rep");
-          result.candidates = {named->id};
-          result.outcome = name + " '" + value + "' names " + named->id;
+          const auto named = rep_by_name_.find(AsciiLowered(value));
+          if (named == rep_by_name_.end()) return Nobody(name + " '" + value + "' names no rep");
+          result.candidates = {{named->second->id, named->second}};
+          result.outcome = name + " '" + value + "' names " + named->second->id;
         } else if constexpr (std::is_same_v<S, config::AccountOwnerStrategy>) {
           if (lead.account.empty()) return Nobody("the lead names no account");
-          for (const auto& rep : reps_) {
-            const auto account = rep.accounts.find(strategy.marketplace);
-            if (account != rep.accounts.end() &&
-                EqualsIgnoringAsciiCase(account->second, lead.account)) {
-              result.candidates.push_back(rep.id);
-            }
-          }
           const std::string where = "account '" + lead.account + "' on " + strategy.marketplace;
-          if (result.candidates.empty()) return Nobody("no rep has " + where);
-          result.outcome = where + " is " + Listed(result.candidates) + "'s";
+          const auto holders =
+              account_holders_.find(strategy.marketplace + '\x1f' + AsciiLowered(lead.account));
+          if (holders == account_holders_.end()) return Nobody("no rep has " + where);
+          for (const config::Rep* rep : holders->second)
+            result.candidates.push_back({rep->id, rep});
+          result.outcome = where + " is " + Listed(holders->second) + "'s";
         } else if constexpr (std::is_same_v<S, config::TerritoryStrategy>) {
           // The most specific place first: a rep covering CN-GD beats one covering all of CN.
           for (const std::string* place : {&lead.region, &lead.country}) {
-            for (const auto& id : strategy.reps) {
-              const config::Rep* rep = FindRep(id);
-              if (rep != nullptr && Covers(*rep, *place)) result.candidates.push_back(id);
+            if (place->empty()) continue;
+            const auto covering = roster.by_place.find(AsciiLowered(*place));
+            if (covering == roster.by_place.end()) continue;
+            for (const std::size_t slot : covering->second) {
+              result.candidates.push_back(roster.members[slot]);
             }
-            if (!result.candidates.empty()) {
-              result.cursor = "rr:" + rule.name + ":" + AsciiLowered(*place);
-              result.outcome = "territory '" + *place + "' of " + Listed(result.candidates);
-              break;
+            result.cursor = "rr:" + rule.name + ":" + AsciiLowered(*place);
+            result.outcome = "territory '" + *place + "' of ";
+            for (const std::size_t slot : covering->second) {
+              if (slot != covering->second.front()) result.outcome += ", ";
+              result.outcome += roster.members[slot].id;
             }
+            return result;
           }
-          if (result.candidates.empty()) {
-            return Nobody("no rep covers region '" + lead.region + "' or country '" + lead.country +
-                          "'");
-          }
-        } else if constexpr (std::is_same_v<S, config::LeastLoadedStrategy>) {
-          result.candidates = strategy.reps;
-          result.outcome = "least loaded of " + std::to_string(strategy.reps.size()) + " reps";
-        } else if constexpr (std::is_same_v<S, config::WeightedStrategy>) {
-          result.candidates = strategy.reps;
-          result.outcome = "weighted over";
-          for (std::size_t i = 0; i < strategy.reps.size(); ++i) {
-            result.outcome += (i == 0 ? " " : ", ") + strategy.reps[i] + ":" +
-                              std::to_string(strategy.weights[i]);
-          }
+          return Nobody("no rep covers region '" + lead.region + "' or country '" + lead.country +
+                        "'");
         } else {
-          static_assert(std::is_same_v<S, config::RandomStrategy>);
-          result.candidates = strategy.reps;
-          result.outcome = "random over " + std::to_string(strategy.reps.size()) + " reps";
+          result.candidates = roster.members;
+          const std::string count = std::to_string(roster.members.size());
+          if constexpr (std::is_same_v<S, config::RoundRobinStrategy>) {
+            result.cursor = "rr:" + rule.name;
+            result.outcome = "round robin over " + count + " reps";
+          } else if constexpr (std::is_same_v<S, config::LeastLoadedStrategy>) {
+            result.outcome = "least loaded of " + count + " reps";
+          } else if constexpr (std::is_same_v<S, config::WeightedStrategy>) {
+            result.outcome = "weighted over";
+            for (std::size_t i = 0; i < strategy.reps.size(); ++i) {
+              result.outcome += (i == 0 ? " " : ", ") + strategy.reps[i] + ":" +
+                                std::to_string(strategy.weights[i]);
+            }
+          } else if constexpr (std::is_same_v<S, config::TopStrategy>) {
+            const auto values = MetricValues(state, strategy.metric);
+            // Stable: reps with equal values keep their file order.
+            std::stable_sort(
+                result.candidates.begin(), result.candidates.end(),
+                [&](const auto& a, const auto& b) { return values(a.id) > values(b.id); });
+            result.outcome = "ranked by " + strategy.metric + ":";
+            for (std::size_t i = 0; i < result.candidates.size(); ++i) {
+              const auto id = result.candidates[i].id;
+              result.outcome +=
+                  (i == 0 ? " " : ", ") + std::string(id) + " " + NumberText(values(id));
+            }
+          } else {
+            static_assert(std::is_same_v<S, config::RandomStrategy>);
+            result.outcome = "random over " + count + " reps";
+          }
         }
         return result;
       },
@@ -212,25 +322,44 @@ void Router::Choose(const config::Rule& rule, const Lead& lead, const RoutingSta
                     Outcome& result) const {
   auto& candidates = result.candidates;
   if (candidates.empty()) return;
-  if (std::holds_alternative<config::LeastLoadedStrategy>(rule.assign)) {
-    const auto open = [&](const std::string& id) {
-      const auto found = state.open_leads.find(id);
-      return found == state.open_leads.end() ? 0u : found->second;
-    };
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [&](const auto& a, const auto& b) { return open(a) < open(b); });
-    result.outcome += ";";
-    for (const auto& id : candidates) {
-      result.outcome += " " + id + " (" + std::to_string(open(id)) + " open)";
+  if (const auto* top = std::get_if<config::TopStrategy>(&rule.assign)) {
+    // The best `among` eligible reps, and whoever ties with the last of them, take turns.
+    const auto values = MetricValues(state, top->metric);
+    std::size_t kept =
+        std::min<std::size_t>(std::max<std::uint32_t>(top->among, 1), candidates.size());
+    while (kept < candidates.size() &&
+           values(candidates[kept].id) == values(candidates[kept - 1].id)) {
+      ++kept;
     }
-    candidates.resize(1);
+    candidates.resize(kept);
+    if (kept > 1) {
+      result.cursor = "rr:" + rule.name;
+      result.outcome += "; in turn among " + Listed(candidates);
+    } else {
+      result.outcome += "; best eligible: " + std::string(candidates.front().id);
+    }
+    return;
+  }
+  if (std::holds_alternative<config::LeastLoadedStrategy>(rule.assign)) {
+    std::vector<std::pair<std::uint32_t, Candidate>> by_load;
+    by_load.reserve(candidates.size());
+    for (const Candidate& candidate : candidates) {
+      by_load.emplace_back(OpenLeads(state, candidate.id), candidate);
+    }
+    std::stable_sort(by_load.begin(), by_load.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    result.outcome += ";";
+    for (const auto& [open, candidate] : by_load) {
+      result.outcome.append(" ").append(candidate.id).append(" (");
+      result.outcome.append(std::to_string(open)).append(" open)");
+    }
+    candidates = {by_load.front().second};
     return;
   }
   std::vector<std::uint32_t> weights(candidates.size(), 1);
   if (const auto* weighted = std::get_if<config::WeightedStrategy>(&rule.assign)) {
     for (std::size_t i = 0; i < candidates.size(); ++i) {
-      const auto at = std::find(weighted->reps.begin(), weighted->reps.end(), candidates[i]);
-      weights[i] = weighted->weights[static_cast<std::size_t>(at - weighted->reps.begin())];
+      weights[i] = weighted->weights[candidates[i].slot];
     }
   } else if (!std::holds_alternative<config::RandomStrategy>(rule.assign)) {
     return;
@@ -239,21 +368,23 @@ void Router::Choose(const config::Rule& rule, const Lead& lead, const RoutingSta
   const std::uint64_t point = LeadHash(lead, rule.name) % total;
   const std::size_t chosen = PickByWeight(weights, point);
   result.outcome += "; the lead's hash falls on share " + std::to_string(point + 1) + " of " +
-                    std::to_string(total) + ": " + candidates[chosen];
+                    std::to_string(total) + ": " + std::string(candidates[chosen].id);
   candidates = {candidates[chosen]};
 }
 
 Decision Router::Decide(const Lead& lead, const std::optional<dedupe::OwnerMatch>& owner,
                         const RoutingState& state) const {
   Decision decision;
+  decision.rule_names = rule_names_;
+  decision.passed_over.reserve(rules_.size());
+  std::string_view settled_by;
   // A lead without a grade of its own is graded first, so that rules see the grade.
   std::optional<Lead> graded;
   if (lead.grade.empty()) {
     for (const auto& [grade, condition] : grading_) {
-      auto met = CheckCondition(condition, LeadFacts{lead, owner.has_value()});
-      if (!met.holds) continue;
+      if (!Meets(condition, LeadFacts{lead, owner.has_value()}, settled_by)) continue;
       decision.grade = grade;
-      decision.grade_reason = std::move(met.why);
+      decision.grade_reason = CheckCondition(condition, LeadFacts{lead, owner.has_value()}).why;
       graded = lead;
       graded->grade = grade;
       break;
@@ -261,25 +392,35 @@ Decision Router::Decide(const Lead& lead, const std::optional<dedupe::OwnerMatch
   }
   const Lead& subject = graded ? *graded : lead;
   const LeadFacts facts{subject, owner.has_value()};
-  for (const auto& rule : rules_) {
-    const std::string strategy_name(StrategyName(rule.assign));
-    ConditionResult when;
+  const RuleIndex::Screen screen = rule_index_.ScreenFor(subject);
+  for (std::uint32_t position = 0; position < rules_.size(); ++position) {
+    const config::Rule& rule = rules_[position];
+    std::string why_met;
+    if (!screen.Possible(position)) {
+      decision.passed_over.push_back({position, screen.RuledOutBy(position)});
+      continue;
+    }
     if (!config::IsAlways(rule.when)) {
-      when = CheckCondition(rule.when, facts);
-      if (!when.holds) {
-        decision.trace.push_back({rule.name, strategy_name, "not for this lead: " + when.why, {}});
+      if (!Meets(rule.when, facts, settled_by)) {
+        decision.passed_over.push_back({position, settled_by});
         continue;
       }
+      why_met = CheckCondition(rule.when, facts).why;
     }
-    Outcome result = Apply(rule, subject, owner);
-    KeepEligible(state, result);
+    Outcome result = Apply(position, subject, owner, state);
+    KeepEligible(rule, state, result);
     Choose(rule, subject, state, result);
-    if (!when.why.empty()) result.outcome = when.why + "; " + result.outcome;
-    decision.trace.push_back({rule.name, strategy_name, result.outcome, std::move(result.skipped)});
+    if (!why_met.empty()) result.outcome = why_met + "; " + result.outcome;
+    const std::string_view strategy_name = StrategyName(rule.assign);
+    decision.trace.push_back({rule.name, std::string(strategy_name), std::move(result.outcome),
+                              std::move(result.skipped), position});
     if (!result.candidates.empty()) {
       decision.rule = rule.name;
       decision.strategy = strategy_name;
-      decision.candidates = std::move(result.candidates);
+      decision.candidates.reserve(result.candidates.size());
+      for (const Candidate& candidate : result.candidates) {
+        decision.candidates.emplace_back(candidate.id);
+      }
       decision.round_robin_cursor = std::move(result.cursor);
       return decision;
     }

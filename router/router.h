@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,17 +14,24 @@
 #include "core/lead.h"
 #include "dedupe/owner_match.h"
 #include "router/decision.h"
+#include "router/rule_index.h"
 
 namespace leadd::router {
 
 // What the router needs to know of the moment besides the lead, read from Redis by the
 // pipeline just before deciding.
 struct RoutingState {
+  // The moment of the decision, for rules that offer leads only to reps on duty: the clock's
+  // now when routing live, the lead's arrival in a dry run or replay.
+  WallTime now{};
   // Reps no strategy may offer the lead to: those it bounced from, and those who left.
   std::vector<std::string> excluded;
   // Open leads (assigned or accepted, not closed) per rep; a rep not listed holds none. Read
   // only when NeedsLoads().
   std::map<std::string, std::uint32_t, std::less<>> open_leads;
+  // Each metric a `top` rule ranks by (TopMetrics()), per rep, in its current window; a rep not
+  // listed has 0.
+  std::map<std::string, std::map<std::string, double, std::less<>>, std::less<>> metrics;
 };
 
 // Immutable once built: a reload builds a new Router and swaps it in whole.
@@ -51,20 +59,52 @@ class Router {
   // Whether Decide needs RoutingState::open_leads: some rep has a capacity or some rule
   // assigns to the least loaded.
   bool NeedsLoads() const { return needs_loads_; }
+  // A metric as routing uses it: its name and the calendar window its values count over.
+  struct MetricWindow {
+    std::string name;
+    CalendarWindow window = CalendarWindow::kMonth;
+    std::string time_zone = "UTC";
+  };
+  // The metrics `top` rules rank by, each once: the pipeline reads their current values.
+  const std::vector<MetricWindow>& TopMetrics() const { return top_metrics_; }
+  // The metrics whose `count:` the lead meets: its assignee's value goes up by one.
+  std::vector<MetricWindow> CountedMetrics(const Lead& lead,
+                                           const std::optional<dedupe::OwnerMatch>& owner) const;
   // Every configured rep, in file order.
   const std::vector<std::string>& RepIds() const { return rep_ids_; }
+  // The most open leads `rep` may hold; nullopt for no limit or an unknown rep. The assignment
+  // checks it again against Redis, where the loads Decide saw may have moved on.
+  std::optional<std::uint32_t> CapacityOf(std::string_view rep) const {
+    const config::Rep* found = FindRep(rep);
+    return found == nullptr ? std::nullopt : found->capacity;
+  }
 
  private:
+  // A rep a strategy named: its id as the rule or owner wrote it, the configured rep (null
+  // when none is), and its place in the rule's roster (for weights).
+  struct Candidate {
+    std::string_view id;
+    const config::Rep* rep = nullptr;
+    std::size_t slot = 0;
+  };
   struct Outcome;
+  // A rule's reps, resolved once: strategies look at every one for every lead they decide.
+  struct Roster {
+    std::vector<Candidate> members;  // as the rule lists them
+    // For territory rules: by place (ASCII lower-cased), the members whose regions cover it.
+    std::unordered_map<std::string, std::vector<std::size_t>> by_place;
+  };
   static Outcome Nobody(std::string why);
   // The strategy's own candidates (before eligibility) and what it says of them.
-  Outcome Apply(const config::Rule& rule, const Lead& lead,
-                const std::optional<dedupe::OwnerMatch>& owner) const;
-  // For least_loaded, weighted and random: the one rep among the eligible candidates.
+  Outcome Apply(std::size_t position, const Lead& lead,
+                const std::optional<dedupe::OwnerMatch>& owner, const RoutingState& state) const;
+  // For least_loaded, weighted, random and top: the rep (or reps to rotate among) chosen from
+  // the eligible candidates.
   void Choose(const config::Rule& rule, const Lead& lead, const RoutingState& state,
               Outcome& result) const;
-  // Drops candidates that are unknown, excluded or at capacity, noting each and why.
-  void KeepEligible(const RoutingState& state, Outcome& result) const;
+  // Drops candidates that are unknown, excluded, at capacity or (for an on_duty_only rule) off
+  // duty, noting each and why.
+  void KeepEligible(const config::Rule& rule, const RoutingState& state, Outcome& result) const;
   const config::Rep* FindRep(std::string_view id) const;
 
   struct Grading {
@@ -74,18 +114,32 @@ class Router {
 
   std::vector<Grading> grading_;
   std::vector<config::Rule> rules_;
+  std::shared_ptr<const std::vector<std::string>> rule_names_;
+  RuleIndex rule_index_;
   std::vector<config::Rep> reps_;
   std::vector<std::string> rep_ids_;
-  // reps_ by id: strategies look reps up for every candidate of every rule they try.
+  std::vector<MetricWindow> top_metrics_;
+  struct Counted {
+    MetricWindow metric;
+    config::Condition when;
+  };
+  std::vector<Counted> counted_;
   std::unordered_map<std::string_view, const config::Rep*> rep_by_id_;
+  // By id, email and name (ASCII lower-cased), for `field` rules.
+  std::unordered_map<std::string, const config::Rep*> rep_by_name_;
+  // By marketplace and account (lower-cased), joined by \x1f: the reps holding it.
+  std::unordered_map<std::string, std::vector<const config::Rep*>> account_holders_;
+  std::vector<Roster> rosters_;  // by rule position
   bool needs_loads_ = false;
 };
 
 // The strategy's name as decisions and logs show it: "owner", "round_robin", "weighted", ...
 std::string_view StrategyName(const config::Strategy& strategy);
 
-// Where a lead falls among `total` equal shares, from its id and a salt (the rule): the same
-// lead always lands in the same place, so a replay or a dry run decides as the daemon did.
+// Where a lead falls among `total` equal shares, from its source key (its idempotency key: the
+// source and its own id, or a hash of the content; the lead id when there is none) and a salt
+// (the rule): the same lead always lands in the same place, so a replay or a dry run of it
+// decides as the daemon did, though they number leads their own way.
 std::uint64_t LeadHash(const Lead& lead, std::string_view salt);
 
 }  // namespace leadd::router

@@ -2,6 +2,8 @@
 
 import json
 import os
+import re
+import shlex
 import shutil
 import signal
 import socket
@@ -296,3 +298,34 @@ class RespConnection:
     def close(self):
         self.reader.close()
         self.sock.close()
+
+
+def leadctl_config(config, leadd):
+    """A copy of `config` beside it naming the running daemon's address, for leadctl, which
+    reads the address from the config."""
+    path = os.path.join(os.path.dirname(config), "ctl.yaml")
+    with open(config) as src, open(path, "w") as dst:
+        dst.write(src.read().replace("listen: 127.0.0.1:0", f"listen: {leadd.listen}"))
+    return path
+
+
+def run_leadctl(ctl_config, *args):
+    return subprocess.run([LEADCTL_BIN, "--config", ctl_config, *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def notices(log, kind, lead_id):
+    """The log notifier's notify.<kind> lines for the lead, each as a dict: `to` and the
+    notice's details (a value with spaces comes quoted)."""
+    found = []
+    for line in re.findall(rf"notify\.{re.escape(kind)} lead={re.escape(lead_id)} (.*)", log):
+        found.append(dict(item.split("=", 1) for item in shlex.split(line) if "=" in item))
+    return found
+
+
+def example_reps_and_rules(name):
+    """The YAML of examples/<name> from its `reps:` section on (reps, rules and what follows
+    them), for write_config(reps_and_rules=...): a test routes with exactly what the example
+    ships."""
+    with open(os.path.join(SOURCE_DIR, "examples", name)) as example:
+        return "reps:\n" + example.read().split("\nreps:\n", 1)[1]

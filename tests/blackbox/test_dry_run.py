@@ -84,6 +84,7 @@ class DryRunTest(unittest.TestCase):
         self.assertIn("by rep:\n  alice  4  57.1%\n  bob    2  28.6%\n  carol  1  14.3%", summary)
         self.assertIn("by rule:\n  existing-owner  1  14.3%\n  german          1  14.3%\n"
                       "  everyone        5  71.4%", summary)
+        self.assertIn("by source:\n  web  7  100.0%", summary)
         self.assertIn("routed: 7\nunrouted: 0\nrefused: 1", summary)
         self.assertIn("line 6: refused: field 'source' may hold only", errors)
 
@@ -92,7 +93,7 @@ class DryRunTest(unittest.TestCase):
         self.assertEqual(lines[:4], [
             "D-1 line 1: alice by everyone [round_robin]",
             "    existing-owner [owner]: no owner on record",
-            "    german [round_robin]: not for this lead: country '' is not DE",
+            "    german: not for this lead (country)",
             "    everyone [round_robin]: round robin over 2 reps",
         ])
         self.assertIn("    everyone [round_robin]: round robin over 2 reps; "
@@ -127,7 +128,8 @@ class DryRunTest(unittest.TestCase):
         self.assertEqual(objects[-1], {"summary": {
             "leads": 7, "routed": 7, "unrouted": 0, "refused": 1,
             "by_rep": {"alice": 4, "bob": 2, "carol": 1},
-            "by_rule": {"existing-owner": 1, "german": 1, "everyone": 5}}})
+            "by_rule": {"existing-owner": 1, "german": 1, "everyone": 5},
+            "by_source": {"web": 7}}})
 
     def test_a_full_team_leaves_leads_in_the_pool(self):
         config = self.write("full.yaml", """\
@@ -146,7 +148,7 @@ class DryRunTest(unittest.TestCase):
         leads = self.leads_jsonl()
         without_dry_run = route("--config", self.config, leads)
         self.assertEqual(without_dry_run.returncode, 2)
-        self.assertIn("only --dry-run is built", without_dry_run.stderr)
+        self.assertIn("give --dry-run (leads from a file) or --replay", without_dry_run.stderr)
         for args in (["--dry-run", leads],  # no --config
                      ["--dry-run", "--config", self.config],  # no leads
                      ["--dry-run", "--config", self.config, "-"],  # stdin without --format

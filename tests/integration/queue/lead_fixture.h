@@ -64,21 +64,28 @@ class LeadFixture : public ::testing::Test {
     auto loaded =
         server_->Run({"FUNCTION", "LOAD", "REPLACE", std::string(LeadStore::FunctionsSource())});
     ASSERT_TRUE(loaded) << loaded.error().detail;
-    RedisClient::Options client_options;
-    client_options.endpoint = server_->Endpoint();
-    client_options.connect_timeout = std::chrono::milliseconds(1000);
-    client_options.request_timeout = std::chrono::milliseconds(5000);
-    client_options.reconnect_max_backoff = std::chrono::milliseconds(200);
-    client_options.health_interval = std::chrono::milliseconds(10000);
-    client_options.name = "test";
-    client_ = std::make_unique<RedisClient>(io_.get_executor(), clock_, std::move(client_options));
-    client_->Start();
-    ASSERT_TRUE(fakes::RunUntil(
-        io_, [&] { return client_->IsReady(); }, std::chrono::milliseconds(10000)));
+    client_ = ConnectedClient("test");
+    ASSERT_NE(client_, nullptr);
     store_ = std::make_unique<LeadStore>(*client_, keys_, FunctionClock::Simulated(sim_clock_));
     transitions_ =
         std::make_unique<LeadTransitions>(*client_, keys_, FunctionClock::Simulated(sim_clock_));
     ASSERT_TRUE(server_->Run({"XGROUP", "CREATE", keys_.Intake(), "pipeline", "0", "MKSTREAM"}));
+  }
+
+  // A client of its own on the test's io_context, started and ready; null if it never was.
+  std::unique_ptr<RedisClient> ConnectedClient(std::string name) {
+    RedisClient::Options options;
+    options.endpoint = server_->Endpoint();
+    options.connect_timeout = std::chrono::milliseconds(1000);
+    options.request_timeout = std::chrono::milliseconds(5000);
+    options.reconnect_max_backoff = std::chrono::milliseconds(200);
+    options.health_interval = std::chrono::milliseconds(10000);
+    options.name = std::move(name);
+    auto client = std::make_unique<RedisClient>(io_.get_executor(), clock_, std::move(options));
+    client->Start();
+    const bool ready = fakes::RunUntil(
+        io_, [&] { return client->IsReady(); }, std::chrono::milliseconds(10000));
+    return ready ? std::move(client) : nullptr;
   }
 
   // The simulated time the Functions see next.
@@ -148,10 +155,10 @@ class LeadFixture : public ::testing::Test {
     decision.rule = "test";
     decision.strategy = "owner";
     decision.candidates = {rep};
-    auto assigned =
-        Await(store_->Assign(AssignRequest{entry, decision, email_key, {plan}, escalate_after}));
+    auto assigned = Await(store_->Assign(
+        AssignRequest{entry, decision, email_key, {plan}, {std::nullopt}, escalate_after, {}}));
     ASSERT_TRUE(assigned) << assigned.error().detail;
-    EXPECT_TRUE(assigned.value().newly_assigned);
+    EXPECT_EQ(assigned.value().outcome, AssignOutcome::kAssigned);
     EXPECT_EQ(assigned.value().rep, rep);
   }
 

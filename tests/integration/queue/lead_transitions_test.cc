@@ -119,8 +119,8 @@ class LeadTransitionsTest : public ::testing::Test {
     decision.rule = "test";
     decision.strategy = "owner";
     decision.candidates = {rep};
-    auto assigned =
-        Await(store_->Assign(AssignRequest{IntakeEntry{"0-1", id}, decision, "", {""}, 2}));
+    auto assigned = Await(store_->Assign(
+        AssignRequest{IntakeEntry{"0-1", id}, decision, "", {""}, {std::nullopt}, 2, {}}));
     EXPECT_TRUE(assigned) << assigned.error().detail;
     return id;
   }
@@ -566,8 +566,13 @@ TEST_F(LeadTransitionsTest, RoundRobinIsFairWithinOneOverAnyRun) {
       decision.strategy = "round_robin";
       decision.candidates = reps;
       decision.round_robin_cursor = "rr:everyone";
-      requests.push_back(AssignRequest{IntakeEntry{"0-1", NewLead()}, decision, "",
-                                       std::vector<std::string>(reps.size()), 2});
+      requests.push_back(AssignRequest{IntakeEntry{"0-1", NewLead()},
+                                       decision,
+                                       "",
+                                       std::vector<std::string>(reps.size()),
+                                       std::vector<std::optional<std::uint32_t>>(reps.size()),
+                                       2,
+                                       {}});
     }
     // Wrapped so that Await has a Result to fill in when the coroutine never finishes.
     const auto send = [&]() -> awaitable<Result<std::vector<Result<Assignment>>>> {
@@ -699,8 +704,13 @@ class SlaDeadlineTest : public LeadTransitionsTest {
     decision.rule = "test";
     decision.strategy = "owner";
     decision.candidates = {rep};
-    auto assigned = Await(store_->Assign(AssignRequest{
-        IntakeEntry{"0-1", id}, decision, "", {BounceAfter(within)}, escalate_after}));
+    auto assigned = Await(store_->Assign(AssignRequest{IntakeEntry{"0-1", id},
+                                                       decision,
+                                                       "",
+                                                       {BounceAfter(within)},
+                                                       {std::nullopt},
+                                                       escalate_after,
+                                                       {}}));
     EXPECT_TRUE(assigned) << assigned.error().detail;
     if (assigned) {
       EXPECT_EQ(assigned.value().rep, rep);
@@ -889,10 +899,15 @@ TEST_F(SlaDeadlineTest, EscalatesAfterTheConfiguredBounces) {
   decision.rule = "test";
   decision.strategy = "owner";
   decision.candidates = {"carol"};
-  auto again = Await(store_->Assign(
-      AssignRequest{IntakeEntry{"0-1", id}, decision, "", {BounceAfter(milliseconds(1))}, 2}));
+  auto again = Await(store_->Assign(AssignRequest{IntakeEntry{"0-1", id},
+                                                  decision,
+                                                  "",
+                                                  {BounceAfter(milliseconds(1))},
+                                                  {std::nullopt},
+                                                  2,
+                                                  {}}));
   ASSERT_TRUE(again);
-  EXPECT_FALSE(again.value().newly_assigned);
+  EXPECT_EQ(again.value().outcome, AssignOutcome::kAlreadyAssigned);
   EXPECT_EQ(Field(id, "state"), "pooled");
 }
 

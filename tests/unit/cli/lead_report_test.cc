@@ -38,10 +38,10 @@ TEST(LeadReportTest, RefusesAnswersOfAnotherShape) {
 
 TEST(ExplanationTest, SaysWhichRuleChoseAndWhoWasPassedOver) {
   const auto page = FormatExplanation(
-      R"json({"lead":{"id":"L-9","state":"accepted","assignee":"dave","decision":{)json"
+      R"json({"lead":{"id":"L-9","state":"accepted","assignee":"dave","source":"web",)json"
+      R"json("email":"buyer@Example.COM","decision":{)json"
       R"json("rule":"inside-sales","strategy":"least_loaded","candidates":["dave"],"trace":[)json"
-      R"json({"rule":"expo-cards","strategy":"field",)json"
-      R"json("outcome":"not for this lead: source 'web' is not expo"},)json"
+      R"json(["expo-cards","source"],["known-customers","match"],["partners","email_domain"],)json"
       R"json({"rule":"inside-sales","strategy":"least_loaded",)json"
       R"json("outcome":"least loaded of 2 reps; skipped carol: at capacity (2 of 2); dave (1 open)",)json"
       R"json("skipped":[{"rep":"carol","why":"at capacity (2 of 2)"}]}]}},"history":[]})json");
@@ -50,8 +50,10 @@ TEST(ExplanationTest, SaysWhichRuleChoseAndWhoWasPassedOver) {
             "L-9 was routed by rule 'inside-sales' (least_loaded) to dave\n"
             "Now accepted, held by dave\n"
             "Rules, in order\n"
-            "  1. expo-cards [field]: not for this lead: source 'web' is not expo\n"
-            "  2. inside-sales [least_loaded]: least loaded of 2 reps; skipped carol: at capacity "
+            "  1. expo-cards: not for this lead (source 'web')\n"
+            "  2. known-customers: not for this lead (match: dedupe's finding)\n"
+            "  3. partners: not for this lead (email_domain 'Example.COM')\n"
+            "  4. inside-sales [least_loaded]: least loaded of 2 reps; skipped carol: at capacity "
             "(2 of 2); dave (1 open)\n"
             "Passed over\n"
             "  carol by inside-sales: at capacity (2 of 2)\n");

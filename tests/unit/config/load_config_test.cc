@@ -210,7 +210,7 @@ TEST_F(LoadConfigTest, UnknownKeyWithoutNearMatchListsTheKnownKeys) {
       ElementsAre(
           "leadd.yaml:2:1: unknown key 'colour'; expected one of version, "
           "state_dir, instance_name, shutdown_grace, log, redis, http, reps, rules, pools, sla, "
-          "grades, inactivity, stages"));
+          "grades, inactivity, stages, metrics"));
 }
 
 TEST_F(LoadConfigTest, MissingRequiredKeysAreReportedAtTheParentMapping) {
@@ -252,7 +252,7 @@ TEST_F(LoadConfigTest, WrongKindsOfValueAreNamed) {
                           "leadd.yaml:8:7: reps: expected a list, got a mapping",
                           "leadd.yaml:11:13: rules[0].assign: expected owner, territory, random, "
                           "least_loaded, or a mapping naming one of round_robin, territory, "
-                          "random, least_loaded, weighted, field, account_owner, got a list"));
+                          "random, least_loaded, weighted, field, account_owner, top, got a list"));
 }
 
 TEST_F(LoadConfigTest, EmptyValueIsReportedAtItsKey) {
@@ -465,7 +465,7 @@ TEST_F(LoadConfigTest, RulesAreChecked) {
           "'sales'?",
           "leadd.yaml:16:34: rules[4].assign.round_robin.reps: must name at least one rep",
           "leadd.yaml:18:14: rules[5].assign: unknown strategy 'least_busy'; expected one of "
-          "round_robin, territory, random, least_loaded, weighted, field, account_owner",
+          "round_robin, territory, random, least_loaded, weighted, field, account_owner, top",
           "leadd.yaml:20:34: rules[6].assign.round_robin.team: unknown team 'marketing'; no rep "
           "lists it in its teams",
           "leadd.yaml:22:35: rules[7].assign.round_robin.reps[0]: unknown rep 'alcie', did you "
@@ -473,7 +473,7 @@ TEST_F(LoadConfigTest, RulesAreChecked) {
           "leadd.yaml:23:5: rules[8]: missing required key 'name'",
           "leadd.yaml:25:13: rules[9].assign: names no strategy; expected owner, territory, "
           "random, least_loaded, or a mapping naming one of round_robin, territory, random, "
-          "least_loaded, weighted, field, account_owner"));
+          "least_loaded, weighted, field, account_owner, top"));
 }
 
 TEST_F(LoadConfigTest, UnreadableRepDoesNotMakeRulesNamingItFail) {

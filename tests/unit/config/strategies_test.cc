@@ -193,19 +193,19 @@ constexpr Mistake kMistakes[] = {
     {"{}",
      "leadd.yaml:8:23: rules[0].assign: names no strategy; expected owner, territory, random, "
      "least_loaded, or a mapping naming one of round_robin, territory, random, least_loaded, "
-     "weighted, field, account_owner"},
+     "weighted, field, account_owner, top"},
     {"{least_busy: {}}",
      "leadd.yaml:8:24: rules[0].assign: unknown strategy 'least_busy'; expected one of "
-     "round_robin, territory, random, least_loaded, weighted, field, account_owner"},
+     "round_robin, territory, random, least_loaded, weighted, field, account_owner, top"},
     {"randm", "leadd.yaml:8:23: rules[0].assign: unknown strategy 'randm', did you mean 'random'?"},
     {"busiest",
      "leadd.yaml:8:23: rules[0].assign: unknown strategy 'busiest'; expected owner, territory, "
      "random, least_loaded, or a mapping naming one of round_robin, territory, random, "
-     "least_loaded, weighted, field, account_owner"},
+     "least_loaded, weighted, field, account_owner, top"},
     {"[owner]",
      "leadd.yaml:8:23: rules[0].assign: expected owner, territory, random, least_loaded, or a "
      "mapping naming one of round_robin, territory, random, least_loaded, weighted, field, "
-     "account_owner, got a list"},
+     "account_owner, top, got a list"},
     {"round_robin",
      "leadd.yaml:8:23: rules[0].assign: round_robin needs its reps: write {round_robin: {reps: "
      "[alice, bob]}} or {round_robin: {team: sales}}"},
@@ -218,7 +218,63 @@ constexpr Mistake kMistakes[] = {
     {"account_owner",
      "leadd.yaml:8:23: rules[0].assign: account_owner needs a marketplace: write "
      "{account_owner: alibaba}"},
+    {"top",
+     "leadd.yaml:8:23: rules[0].assign: top needs the metric that ranks the reps: write {top: "
+     "{metric: weekly_score}}"},
+    // top (this file defines no metrics)
+    {"{top: {metric: weekly_score}}",
+     "leadd.yaml:8:38: rules[0].assign.top.metric: unknown metric 'weekly_score'; define it "
+     "under `metrics:`"},
+    {"{top: {team: sales}}", "leadd.yaml:8:29: rules[0].assign.top: missing required key 'metric'"},
 };
+
+// The rules of `WithAssign`, after a `metrics:` section: the rule is then on line 11.
+std::string WithMetricsAndAssign(std::string_view assign) {
+  return Head().substr(0, Head().rfind("rules:\n")) +
+         "metrics:\n"
+         "  weekly_score: {window: week}\n"
+         "  marketplace_inquiries: {window: month, count: {channel: marketplace}}\n"
+         "rules:\n"
+         "  - {name: r, assign: " +
+         std::string(assign) + "}\n";
+}
+
+TEST_F(StrategyConfigTest, OnDutyOnlyIsARuleSwitch) {
+  const auto on = Load(Head() + "  - {name: r, on_duty_only: true, assign: random}\n");
+  ASSERT_TRUE(on.settings) << ::testing::PrintToString(testing::Formatted(on));
+  EXPECT_TRUE(on.settings->rules.front().on_duty_only);
+  const auto off = Load(WithAssign("random"));
+  ASSERT_TRUE(off.settings);
+  EXPECT_FALSE(off.settings->rules.front().on_duty_only);
+  EXPECT_THAT(Problems(Head() + "  - {name: r, on_duty_only: yes, assign: random}\n"),
+              ElementsAre("leadd.yaml:8:29: rules[0].on_duty_only: unknown value 'yes'; expected "
+                          "one of false, true"));
+}
+
+TEST_F(StrategyConfigTest, TopRanksARosterOrEveryRepByAMetric) {
+  const auto team = LoadedAs<TopStrategy>(
+      Load(WithMetricsAndAssign("{top: {metric: weekly_score, team: sales, among: 2}}")));
+  EXPECT_EQ(team.metric, "weekly_score");
+  EXPECT_THAT(team.reps, ElementsAre("alice", "bob"));
+  EXPECT_EQ(team.among, 2u);
+  const auto everyone =
+      LoadedAs<TopStrategy>(Load(WithMetricsAndAssign("{top: {metric: marketplace_inquiries}}")));
+  EXPECT_THAT(everyone.reps, ElementsAre("carol", "alice", "bob"));
+  EXPECT_EQ(everyone.among, 1u);
+}
+
+TEST_F(StrategyConfigTest, TopMistakesAreReportedWhereTheyAre) {
+  EXPECT_THAT(Problems(WithMetricsAndAssign("{top: {metric: weekly_scor}}")),
+              ElementsAre("leadd.yaml:11:38: rules[0].assign.top.metric: unknown metric "
+                          "'weekly_scor', did you mean 'weekly_score'?"));
+  EXPECT_THAT(Problems(WithMetricsAndAssign("{top: {metric: weekly_score, among: 0}}")),
+              ElementsAre("leadd.yaml:11:59: rules[0].assign.top.among: must be at least 1: the "
+                          "best rep is always among them"));
+  EXPECT_THAT(Problems(WithMetricsAndAssign("{top: {metric: weekly_score, reps: [alice], team: "
+                                            "sales}}")),
+              ElementsAre("leadd.yaml:11:67: rules[0].assign.top: 'reps' and 'team' exclude each "
+                          "other; keep one"));
+}
 
 TEST_F(StrategyConfigTest, EachMistakeIsReportedWhereItIs) {
   for (const auto& [assign, problem] : kMistakes) {

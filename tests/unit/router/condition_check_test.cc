@@ -5,9 +5,12 @@
 #include <re2/re2.h>
 
 #include <memory>
+#include <random>
+
 #include <string>
 #include <utility>
 #include <vector>
+#include "tests/unit/router/random_conditions.h"
 
 namespace leadd::router {
 namespace {
@@ -201,6 +204,38 @@ TEST(ConditionCheckTest, NestedConditionsCompose) {
   EXPECT_TRUE(Check(sub_account, lead).holds);
   lead.source = "web";
   EXPECT_FALSE(Check(sub_account, lead).holds);
+}
+
+TEST(ConditionCheckTest, MeetsAgreesWithCheckConditionOnRandomConditions) {
+  std::mt19937 random(5001);
+  for (int n = 0; n < 20000; ++n) {
+    const Condition condition = testing::RandomCondition(random, 3);
+    const Lead lead = testing::RandomLead(random);
+    const bool owner = n % 3 == 0;
+    std::string_view settled_by;
+    EXPECT_EQ(Meets(condition, LeadFacts{lead, owner}, settled_by),
+              Check(condition, lead, owner).holds)
+        << "case " << n << ": " << Check(condition, lead, owner).why;
+  }
+}
+
+TEST(ConditionCheckTest, MeetsNamesTheTestThatSettledIt) {
+  const auto lead = MarketplaceLead();
+  std::string_view settled_by;
+  const Condition german_web{
+      AllOf{{Is(LeadField::kCountry, {"DE"}), Is(LeadField::kSource, {"web"})}}};
+  EXPECT_FALSE(Meets(german_web, LeadFacts{lead, false}, settled_by));
+  EXPECT_EQ(settled_by, "source");
+  const Condition not_main{NoneOf{{Is(LeadField::kAccount, {"main"})}}};
+  EXPECT_FALSE(Meets(not_main, LeadFacts{lead, false}, settled_by));
+  EXPECT_EQ(settled_by, "account");
+  EXPECT_FALSE(Meets(Condition{OwnerMatchTest{true}}, LeadFacts{lead, false}, settled_by));
+  EXPECT_EQ(settled_by, "match");
+  // The domain is compared without case, and patterns see it in lower case.
+  EXPECT_TRUE(Meets(Is(LeadField::kEmailDomain, {"mueller-maschinen.de"}), LeadFacts{lead, false},
+                    settled_by));
+  EXPECT_TRUE(
+      Meets(Matches(LeadField::kEmailDomain, "^mueller"), LeadFacts{lead, false}, settled_by));
 }
 
 }  // namespace

@@ -147,12 +147,16 @@ TEST(DryRunTest, TheSummaryCountsEveryRepAndRuleInFileOrder) {
   run.Route(german_lead);  // owner: carol
   run.Route(From("a@example.com"));
   run.Route(From("b@example.com"));
-  run.Route(From("c@example.com"));  // bob is full
+  Lead card = From("c@example.com");  // bob is full
+  card.source = "expo";
+  run.Route(card);
   const DryRunSummary summary = run.Summary();
   EXPECT_THAT(Listed(summary.by_rep),
               ElementsAre(Pair("carol", 2), Pair("bob", 2), Pair("alice", 0)));
   EXPECT_THAT(Listed(summary.by_rule),
               ElementsAre(Pair("owner", 1), Pair("german", 1), Pair("rest", 2)));
+  // Every source seen, by name, even one none of whose leads was routed.
+  EXPECT_THAT(Listed(summary.by_source), ElementsAre(Pair("expo", 0), Pair("web", 4)));
   EXPECT_EQ(summary.unrouted, 1u);
   EXPECT_EQ(summary.total, 5u);
   EXPECT_EQ(summary.Routed(), 4u);

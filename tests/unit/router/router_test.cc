@@ -22,7 +22,11 @@ std::vector<config::Rep> Reps() {
   return {MakeRep("alice", "Alice", "alice@example.com"), MakeRep("bob", "Bob", "bob@example.com")};
 }
 
-RoutingState Excluding(std::vector<std::string> reps) { return RoutingState{std::move(reps), {}}; }
+RoutingState Excluding(std::vector<std::string> reps) {
+  RoutingState state;
+  state.excluded = std::move(reps);
+  return state;
+}
 
 std::vector<config::Rule> OwnerThenRotation() {
   return {{"existing-owner", config::OwnerStrategy{}},
@@ -135,8 +139,14 @@ TEST(RouterTest, ARuleIsTriedOnlyForLeadsThatMeetItsWhen) {
   web.source = "web";
   const auto passed_by = router.Decide(web, std::nullopt);
   EXPECT_EQ(passed_by.rule, "everyone");
-  ASSERT_EQ(passed_by.trace.size(), 2u);
-  EXPECT_EQ(passed_by.trace[0].outcome, "not for this lead: source 'web' is not expo");
+  ASSERT_EQ(passed_by.passed_over.size(), 1u);
+  EXPECT_EQ(passed_by.RuleName(passed_by.passed_over[0]), "expo-cards");
+  EXPECT_EQ(passed_by.passed_over[0].test, "source");
+  ASSERT_EQ(passed_by.trace.size(), 1u);
+  EXPECT_EQ(passed_by.trace[0].position, 1u);
+  EXPECT_THAT(ToJson(passed_by),
+              ::testing::HasSubstr(R"("trace":[["expo-cards","source"],)"
+                                   R"({"rule":"everyone","strategy":"round_robin",)"));
 
   Lead card;
   card.source = "expo";
@@ -145,6 +155,29 @@ TEST(RouterTest, ARuleIsTriedOnlyForLeadsThatMeetItsWhen) {
   EXPECT_THAT(taken.candidates, ElementsAre("alice"));
   ASSERT_EQ(taken.trace.size(), 1u);
   EXPECT_EQ(taken.trace[0].outcome, "source 'expo' is expo; round robin over 1 reps");
+}
+
+TEST(RouterTest, TheTraceKeepsTheRulesOrderWhateverEachDid) {
+  const auto source_is = [](std::string source) {
+    return config::Condition{
+        config::FieldTest{config::LeadField::kSource, config::OneOf{{std::move(source)}, false}}};
+  };
+  // web leads: passed over, tried (bob is excluded), passed over, tried and routed.
+  const Router router({{"expo", config::RoundRobinStrategy{{"alice"}}, source_is("expo")},
+                       {"web-bob", config::RoundRobinStrategy{{"bob"}}, source_is("web")},
+                       {"mail", config::RoundRobinStrategy{{"alice"}}, source_is("email")},
+                       {"everyone", config::RoundRobinStrategy{{"alice"}}}},
+                      Reps());
+  Lead web;
+  web.source = "web";
+  const auto decision = router.Decide(web, std::nullopt, Excluding({"bob"}));
+  std::vector<std::string> order;
+  ForEachRule(
+      decision, [&](const RuleTrace& step) { order.push_back("tried " + step.rule); },
+      [&](const PassedOver& rule) {
+        order.push_back("passed " + std::string(decision.RuleName(rule)));
+      });
+  EXPECT_THAT(order, ElementsAre("passed expo", "tried web-bob", "passed mail", "tried everyone"));
 }
 
 TEST(RouterTest, MatchOwnerSeesTheDedupeResult) {

@@ -114,6 +114,91 @@ TEST(LeastLoadedStrategyTest, TheFewestOpenLeadsWinTiesInFileOrder) {
   EXPECT_THAT(router.Decide(Lead{}, std::nullopt, state).candidates, ElementsAre("alice"));
 }
 
+TEST(TopStrategyTest, TheBestEligibleRepByTheMetricTakesTheLead) {
+  // DOMAIN rule 4: the most marketplace inquiries this month.
+  const auto router = One(config::TopStrategy{"inquiries", {"alice", "bob", "carol"}, 1});
+  ASSERT_EQ(router.TopMetrics().size(), 1u);
+  EXPECT_EQ(router.TopMetrics()[0].name, "inquiries");
+  RoutingState state;
+  state.metrics["inquiries"] = {{"alice", 12}, {"bob", 31}, {"carol", 17.5}};
+  auto decision = router.Decide(Lead{}, std::nullopt, state);
+  EXPECT_THAT(decision.candidates, ElementsAre("bob"));
+  EXPECT_TRUE(decision.round_robin_cursor.empty());
+  EXPECT_EQ(decision.trace[0].outcome,
+            "ranked by inquiries: bob 31, carol 17.5, alice 12; best eligible: bob");
+  // The best is excluded: the next best takes it, and the trace says why.
+  state.excluded = {"bob"};
+  decision = router.Decide(Lead{}, std::nullopt, state);
+  EXPECT_THAT(decision.candidates, ElementsAre("carol"));
+  ASSERT_EQ(decision.trace[0].skipped.size(), 1u);
+  EXPECT_EQ(decision.trace[0].skipped[0].rep, "bob");
+}
+
+TEST(TopStrategyTest, MetricsKeepTheirWindowsAndCountTheLeadsTheirConditionNames) {
+  config::DaemonSettings settings;
+  settings.reps = Team();
+  settings.rules = {{"main", config::TopStrategy{"inquiries", {"alice", "bob"}, 1}}};
+  settings.metrics["inquiries"] = {
+      CalendarWindow::kMonth, "Asia/Shanghai",
+      config::Condition{config::FieldTest{config::LeadField::kSource, config::OneOf{{"alibaba"}}}}};
+  settings.metrics["score"] = {CalendarWindow::kWeek, "UTC", std::nullopt};
+  const Router router(settings);
+  ASSERT_EQ(router.TopMetrics().size(), 1u);
+  EXPECT_EQ(router.TopMetrics()[0].window, CalendarWindow::kMonth);
+  EXPECT_EQ(router.TopMetrics()[0].time_zone, "Asia/Shanghai");
+  Lead lead;
+  lead.source = "Alibaba";
+  const auto counted = router.CountedMetrics(lead, std::nullopt);
+  ASSERT_EQ(counted.size(), 1u);
+  EXPECT_EQ(counted[0].name, "inquiries");
+  lead.source = "web";
+  EXPECT_TRUE(router.CountedMetrics(lead, std::nullopt).empty());
+}
+
+TEST(TopStrategyTest, TiesAndTheTopFewTakeTurns) {
+  // DOMAIN rule 5: the best performers of the week share the website's inquiries.
+  const auto router = One(config::TopStrategy{"score", {"alice", "bob", "carol"}, 2});
+  RoutingState state;
+  state.metrics["score"] = {{"alice", 80}, {"bob", 95}, {"carol", 60}};
+  auto decision = router.Decide(Lead{}, std::nullopt, state);
+  EXPECT_THAT(decision.candidates, ElementsAre("bob", "alice"));
+  EXPECT_EQ(decision.round_robin_cursor, "rr:r");
+  // Carol ties with the second: she is among them.
+  state.metrics["score"]["carol"] = 80;
+  EXPECT_THAT(router.Decide(Lead{}, std::nullopt, state).candidates,
+              ElementsAre("bob", "alice", "carol"));
+  // No values this window (a new week): everyone ties at 0 and takes turns.
+  state.metrics.clear();
+  EXPECT_THAT(router.Decide(Lead{}, std::nullopt, state).candidates,
+              ElementsAre("alice", "bob", "carol"));
+}
+
+TEST(WorkingHoursTest, AnOnDutyOnlyRulePassesOverRepsOutsideTheirHours) {
+  auto reps = Team();
+  // alice works Monday to Friday, 09:00 to 17:00 in Berlin; bob has no hours: always on duty.
+  reps[0].working_hours = MakeWorkingHours("Europe/Berlin", {true, true, true, true, true},
+                                           std::chrono::hours(9), std::chrono::hours(17), {})
+                              .value();
+  config::Rule on_duty{"on-duty", config::RoundRobinStrategy{{"alice", "bob"}}};
+  on_duty.on_duty_only = true;
+  const Router router({on_duty, {"anyone", config::RoundRobinStrategy{{"alice"}}}}, reps);
+  RoutingState state;
+  // Saturday 2026-11-28, 12:00 UTC.
+  state.now = date::sys_days{date::year{2026} / 11 / 28} + std::chrono::hours(12);
+  auto decision = router.Decide(Lead{}, std::nullopt, state);
+  EXPECT_EQ(decision.rule, "on-duty");
+  EXPECT_THAT(decision.candidates, ElementsAre("bob"));
+  ASSERT_EQ(decision.trace[0].skipped.size(), 1u);
+  EXPECT_EQ(decision.trace[0].skipped[0].why, "off duty until Mon 09:00 Europe/Berlin");
+  // Tuesday 2026-11-24, 10:30 Berlin (09:30 UTC): on duty.
+  state.now = date::sys_days{date::year{2026} / 11 / 24} + std::chrono::minutes(9 * 60 + 30);
+  EXPECT_THAT(router.Decide(Lead{}, std::nullopt, state).candidates, ElementsAre("alice", "bob"));
+  // A rule without on_duty_only offers leads whatever the hour.
+  const Router any_hour({{"anyone", config::RoundRobinStrategy{{"alice"}}}}, reps);
+  state.now = date::sys_days{date::year{2026} / 11 / 28};
+  EXPECT_THAT(any_hour.Decide(Lead{}, std::nullopt, state).candidates, ElementsAre("alice"));
+}
+
 TEST(CapacityTest, ARepAtCapacityIsPassedOverByEveryStrategy) {
   auto reps = Team();
   reps[1].capacity = 2;  // bob
@@ -206,6 +291,7 @@ TEST(RoutingPropertyTest, NoStrategyEverOffersAnExcludedOrFullRep) {
       config::WeightedStrategy{ids, {1, 2, 3, 4, 5}},
       config::RandomStrategy{ids},
       config::LeastLoadedStrategy{ids},
+      config::TopStrategy{"score", ids, 2},
   };
   for (const auto& strategy : strategies) {
     const auto router = One(strategy, reps);
@@ -214,6 +300,7 @@ TEST(RoutingPropertyTest, NoStrategyEverOffersAnExcludedOrFullRep) {
       for (const auto& id : ids) {
         if (random() % 4 == 0) state.excluded.push_back(id);
         state.open_leads[id] = random() % 5;
+        state.metrics["score"][id] = random() % 3;
       }
       Lead lead = LeadWithId(trial);
       const auto& someone = ids[random() % ids.size()];
