@@ -14,6 +14,7 @@
 
 #include "config/load_config.h"
 #include "daemon/app.h"
+#include "daemon/coverage_command.h"
 #include "daemon/logging.h"
 #include "daemon/route_command.h"
 
@@ -23,13 +24,16 @@ using namespace leadd;
 
 constexpr const char* kUsage = R"(usage:
   leadd run --config FILE [--listen HOST:PORT] [--state-dir DIR]
-  leadd check-config FILE
+  leadd check-config [--coverage] FILE
   leadd route --dry-run --config FILE [--format jsonl|csv|tsv] [--explain] [--json] LEADS|-
   leadd route --replay --since DURATION --config FILE [--explain] [--json]
   leadd --version
 
   run            start the daemon in the foreground (SIGTERM stops, SIGHUP reloads FILE)
   check-config   validate FILE, print every problem as file:line:column: message
+  --coverage     then, for the week ahead, list the kinds of lead (source x place x grade,
+                 from the values rules and reps name) and the hours for which no rep would be
+                 eligible (absences and loads, which live in Redis, are not seen)
   --listen       override http.listen (e.g. 127.0.0.1:0 for a free port)
   --state-dir    override state_dir (embedded Redis data lives below it)
   route          route the leads of LEADS (- reads stdin) by FILE's rules, print where each
@@ -64,9 +68,14 @@ std::optional<config::DaemonSettings> LoadReportingProblems(const std::string& p
   return std::move(outcome.settings);
 }
 
-int CheckConfig(const std::string& path) {
-  if (!LoadReportingProblems(path)) return 1;
+int CheckConfig(const std::string& path, bool coverage) {
+  const auto settings = LoadReportingProblems(path);
+  if (!settings) return 1;
   std::cout << path << ": OK\n";
+  if (coverage) {
+    daemon::PrintCoverage(router::CheckCoverage(*settings, std::chrono::system_clock::now()),
+                          std::cout);
+  }
   return 0;
 }
 
@@ -132,11 +141,12 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (args[0] == "check-config") {
-      if (args.size() != 2) {
+      const bool coverage = args.size() == 3 && args[1] == "--coverage";
+      if (args.size() != (coverage ? 3 : 2)) {
         std::cerr << kUsage;
         return daemon::kExitUsage;
       }
-      return CheckConfig(args[1]);
+      return CheckConfig(args.back(), coverage);
     }
     if (args[0] == "route") {
       return daemon::RunRouteCommand(std::vector<std::string>(args.begin() + 1, args.end()), kUsage,

@@ -30,6 +30,8 @@ std::string TextOf(simdjson::dom::object object, std::string_view key) {
 
 Result<router::AuditEvent> Parse(simdjson::dom::parser& parser, std::string_view lead,
                                  std::string_view rep, std::string_view json) {
+  // An entry without the field has no text at all, not even an address to copy nothing from.
+  if (json.empty()) return Rejected("event is empty");
   simdjson::dom::element root;
   if (const auto error = parser.parse(json.data(), json.size()).get(root)) {
     return Rejected(std::string("event is not JSON: ") + simdjson::error_message(error));

@@ -661,7 +661,7 @@ local function reassign(keys, args)
     redis.call('HSET', key, 'handover', task)
   end
   record(prefix, id, {event = 'reassigned', from = state, to = 'assigned', rep = rep,
-                      previous = previous, assignment = assignment, reason = reason,
+                      previous = previous or nil, assignment = assignment, reason = reason,
                       handover = task ~= '' and task or nil,
                       sla_deadline = plan_due(plan, 'sla_bounce'), by = admin})
   notify(prefix, 'assigned', id, acting(prefix, rep, now),

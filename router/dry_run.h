@@ -47,8 +47,8 @@ class DryRun {
  public:
   explicit DryRun(const config::DaemonSettings& settings);
 
-  // Routes the next lead. Its id becomes "D-<n>": weighted and random hash it, so their picks
-  // differ from the daemon's, which numbers leads its own way.
+  // Routes the next lead. Its id becomes "D-<n>"; weighted and random hash its source key, not
+  // the id, so they pick as the daemon did for the same lead.
   DryRunResult Route(Lead lead);
 
   DryRunSummary Summary() const;

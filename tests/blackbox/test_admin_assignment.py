@@ -109,6 +109,7 @@ class AdminAssignmentTest(LeaddTestCase):
         self.assertEqual([(e["from"], e["rep"], e["by"]) for e in moves],
                          [("pooled", "bob", "admin"), ("assigned", "carol", "admin")])
         self.assertEqual(moves[1]["previous"], "bob")
+        self.assertNotIn("previous", moves[0])  # from the pool: nobody held it
         shown = run_leadctl(self.ctl_config, "leads", "show", lead_id)
         self.assertEqual(shown.returncode, 0, shown.stderr)
         self.assertRegex(shown.stdout, r"reassigned  rep=bob .*by=admin\n")

@@ -70,6 +70,35 @@ class CheckConfigTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("OK", result.stdout)
 
+    def test_coverage_names_the_leads_and_hours_nobody_takes(self):
+        path = self.write("""\
+            version: 1
+            http: {intake_token_file: intake.token, admin_token_file: admin.token}
+            reps:
+              - {id: alice, regions: [DE], working_hours: {timezone: Europe/Berlin,
+                 days: Mon-Fri, from: "09:00", to: "17:00"}}
+              - {id: bob}
+            rules:
+              - {name: german-desk, when: {country: DE}, on_duty_only: true,
+                 assign: {round_robin: {reps: [alice]}}}
+              - {name: web, when: {source: web}, assign: {round_robin: {reps: [bob]}}}
+            """)
+        result = subprocess.run([LEADD_BIN, "check-config", "--coverage", path],
+                                capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        out = result.stdout
+        self.assertIn("168 hours, 4 kinds of lead (source x place x grade)", out)
+        # Web leads always have bob; German leads from elsewhere only alice's working week.
+        self.assertNotIn("source web,", out)
+        self.assertRegex(out, r"source \(any other\), place DE, grade \(any other\): "
+                              r"\w{3} \d{4}-\d\d-\d\d \d\d:00 – ")
+        self.assertIn("skipped alice: off duty until", out)
+        self.assertRegex(out, r"source \(any other\), place \(any other\), grade \(any other\): "
+                              r"all week\n    no rule is for such a lead")
+        usage = subprocess.run([LEADD_BIN, "check-config", "--coverag", path],
+                               capture_output=True, text=True, timeout=30)
+        self.assertEqual(usage.returncode, 64)
+
     def test_missing_file_is_an_error_not_a_crash(self):
         result = check(os.path.join(self.dir, "absent.yaml"))
         self.assertEqual(result.returncode, 1)
