@@ -51,6 +51,15 @@ inline constexpr std::string_view kVersionAndTokens =
     "version: 1\n"
     "http: {intake_token_file: intake.token, admin_token_file: admin.token}\n";
 
+// A whole config of four lines, one rep and one rule, for the tests of another section: `rest`
+// starts on line 5.
+inline std::string AfterMinimalConfig(std::string_view rest) {
+  return std::string(kVersionAndTokens) +
+         "reps: [{id: alice}]\n"
+         "rules: [{name: all, assign: owner}]\n" +
+         std::string(rest);
+}
+
 inline std::vector<std::string> Formatted(const LoadOutcome& outcome) {
   std::vector<std::string> lines;
   for (const ConfigProblem& problem : outcome.problems) lines.push_back(FormatProblem(problem));

@@ -15,13 +15,7 @@ using testing::ConfigTest;
 using ::testing::ElementsAre;
 
 // Lines 1 to 4; each test's own text starts on line 5.
-constexpr std::string_view kHead =
-    "version: 1\n"
-    "http: {intake_token_file: intake.token, admin_token_file: admin.token}\n"
-    "reps: [{id: alice}]\n"
-    "rules: [{name: all, assign: owner}]\n";
-
-std::string Doc(std::string_view rest) { return std::string(kHead) + std::string(rest); }
+std::string Doc(std::string_view rest) { return testing::AfterMinimalConfig(rest); }
 
 using MetricsConfigTest = ConfigTest;
 
