@@ -191,7 +191,9 @@ awaitable<Response> RepActions::RunRepAction(const Request& request, std::string
     if (moved) deps_.log->info("lead.accepted lead={} rep={}", lead_id, rep);
   } else if (action == "reject") {
     moved = co_await transitions.Reject(lead_id, rep, assignment_id, reason, pool);
-    state = "pooled";
+    // Rejecting an offer declines it: the lead goes on to the next rep, or to the offer's pool.
+    state = lead.Field("state") == "offered" ? "declined" : "pooled";
+    if (state == "declined") pool.clear();
     if (moved) deps_.log->info("lead.rejected lead={} rep={} pool={}", lead_id, rep, pool);
   } else if (action == "activity") {
     moved = co_await transitions.RecordActivity(lead_id, rep, planner->Idle(now).Encode());

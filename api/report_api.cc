@@ -10,7 +10,9 @@
 #include "config/duration.h"
 #include "core/json_writer.h"
 #include "queue/audit_log.h"
+#include "queue/shadow_log.h"
 #include "router/distribution.h"
+#include "router/shadow_report.h"
 
 namespace leadd::api {
 
@@ -24,6 +26,55 @@ std::optional<std::chrono::milliseconds> Ago(std::string_view text) {
   const auto duration = config::ParseDuration(text);
   if (!duration || duration->count() < 0) return std::nullopt;
   return duration;
+}
+
+// A report's window, from its `since` and `until` (how long before `now`), or kRejected
+// saying what is wrong with them.
+struct ReportWindow {
+  WallTime since;
+  WallTime until;
+};
+Result<ReportWindow> WindowOf(std::string_view target, WallTime now) {
+  const auto since_ago = Ago(QueryValue(target, "since"));
+  if (!since_ago) return Rejected("since must be a duration such as 30d, 12h or 1d12h");
+  const std::string_view until_text = QueryValue(target, "until");
+  const auto until_ago = until_text.empty() ? std::chrono::milliseconds(0) : Ago(until_text);
+  if (!until_ago) {
+    return Rejected("until must be a duration such as 7d (how long ago), or absent for now");
+  }
+  if (*until_ago >= *since_ago)
+    return Rejected("until must be later than since: a shorter time ago");
+  return ReportWindow{now - *since_ago, now - *until_ago};
+}
+
+std::string ShadowJson(const router::ShadowReport& report, WallTime since, WallTime until) {
+  const auto count = [](std::size_t n) { return static_cast<std::int64_t>(n); };
+  JsonWriter json;
+  json.BeginObject().Member("since", FormatInstant(since)).Member("until", FormatInstant(until));
+  json.Key("leads").Int(count(report.leads)).Key("same_rep").Int(count(report.same_rep));
+  json.Key("other_rep").Int(count(report.other_rep));
+  json.Key("shadow_pooled").Int(count(report.shadow_pooled));
+  json.Key("shadow_assigned").Int(count(report.shadow_assigned));
+  json.Key("both_pooled").Int(count(report.both_pooled));
+  const auto counts = [&](std::string_view key, std::string_view name_key,
+                          const std::vector<router::ReplayCount>& rows) {
+    json.Key(key).BeginArray();
+    for (const auto& row : rows) {
+      json.BeginObject().Member(name_key, row.name).Key("live").Int(count(row.before));
+      json.Key("shadow").Int(count(row.after)).EndObject();
+    }
+    json.EndArray();
+  };
+  counts("reps", "rep", report.by_rep);
+  counts("rules", "rule", report.by_rule);
+  json.Key("differences").BeginArray();
+  for (const auto& difference : report.differences) {
+    json.BeginObject().Member("lead", difference.lead).Member("live_rep", difference.live_rep);
+    json.Member("shadow_rep", difference.shadow_rep).Member("shadow_rule", difference.shadow_rule);
+    json.EndObject();
+  }
+  json.EndArray().Key("more_differences").Int(count(report.more_differences)).EndObject();
+  return json.Text();
 }
 
 std::string DistributionJson(const router::DistributionReport& report,
@@ -97,39 +148,40 @@ void ReportApi::UpdateSettings(const config::DaemonSettings& settings) {
   for (const auto& rule : settings.rules) rules_.push_back(rule.name);
 }
 
-bool ReportApi::Authorized(const Request& request) const {
-  return callers_.Of(request).has_value();
+awaitable<Response> ReportApi::Handle(const Request& request, std::string_view rest) {
+  if (rest != "distribution" && rest != "shadow") {
+    co_return ErrorJson(request, http::status::not_found, "no such report");
+  }
+  if (auto refused = OnlyMethod(request, http::verb::get)) co_return *std::move(refused);
+  const auto caller = callers_.Of(request);
+  if (!caller) co_return Unauthorized(request);
+  if (rest == "distribution") co_return co_await Distribution(request);
+  // Which rules a change would move leads between is the admin's to see, not the team's.
+  if (!caller->empty()) {
+    co_return ErrorJson(request, http::status::forbidden, "the shadow report is for the admin");
+  }
+  co_return co_await Shadow(request);
 }
 
-awaitable<Response> ReportApi::Handle(const Request& request, std::string_view rest) {
-  if (rest != "distribution")
-    co_return ErrorJson(request, http::status::not_found, "no such report");
-  if (auto refused = OnlyMethod(request, http::verb::get)) co_return *std::move(refused);
-  if (!Authorized(request)) co_return Unauthorized(request);
-  co_return co_await Distribution(request);
+awaitable<Response> ReportApi::Shadow(const Request& request) {
+  const auto window_of_report = WindowOf(Std(request.target()), deps_.clock.WallNow());
+  if (!window_of_report) {
+    co_return ErrorJson(request, http::status::bad_request, window_of_report.error().detail);
+  }
+  const auto [since, until] = window_of_report.value();
+  queue::ShadowLog shadow_log(deps_.redis, deps_.keys);
+  const auto entries = co_await shadow_log.Read(since, until);
+  if (!entries) co_return Unavailable(request, "storage unavailable, retry later");
+  const auto report = router::CompareShadow(entries.value(), kShadowDifferencesListed);
+  co_return Json(request, http::status::ok, ShadowJson(report, since, until));
 }
 
 awaitable<Response> ReportApi::Distribution(const Request& request) {
-  const std::string_view target = Std(request.target());
-  const std::string_view since_text = QueryValue(target, "since");
-  const std::string_view until_text = QueryValue(target, "until");
-  const auto since_ago = Ago(since_text);
-  if (!since_ago) {
-    co_return ErrorJson(request, http::status::bad_request,
-                        "since must be a duration such as 30d, 12h or 1d12h");
+  const auto window_of_report = WindowOf(Std(request.target()), deps_.clock.WallNow());
+  if (!window_of_report) {
+    co_return ErrorJson(request, http::status::bad_request, window_of_report.error().detail);
   }
-  const auto until_ago = until_text.empty() ? std::chrono::milliseconds(0) : Ago(until_text);
-  if (!until_ago) {
-    co_return ErrorJson(request, http::status::bad_request,
-                        "until must be a duration such as 7d (how long ago), or absent for now");
-  }
-  if (*until_ago >= *since_ago) {
-    co_return ErrorJson(request, http::status::bad_request,
-                        "until must be later than since: a shorter time ago");
-  }
-  const WallTime now = deps_.clock.WallNow();
-  const WallTime since = now - *since_ago;
-  const WallTime until = now - *until_ago;
+  const auto [since, until] = window_of_report.value();
 
   queue::AuditLog audit(deps_.redis, deps_.keys);
   auto window = co_await audit.Read(since, until);

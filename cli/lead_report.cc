@@ -103,13 +103,27 @@ Result<std::string> FormatExplanation(std::string_view json) {
       if (!candidate.get(rep)) chosen.emplace_back(rep);
     }
   }
+  simdjson::dom::element offer;
+  const bool handed_out = !decision["offer"].get(offer);
+  const std::string mode = handed_out ? JsonText(offer, "mode") : std::string();
   if (rule.empty()) {
     out << id << " was routed to nobody: no rule found a rep, so it waits in a pool\n";
   } else {
     out << id << " was routed by rule '" << rule << "' (" << JsonText(decision, "strategy")
         << ") to ";
     for (std::size_t i = 0; i < chosen.size(); ++i) out << (i == 0 ? "" : ", ") << chosen[i];
-    out << (chosen.size() > 1 ? " (in turn: the next in the rotation took it)" : "") << "\n";
+    if (mode == "offer") {
+      out << " (offered one at a time, " << JsonNumber(offer, "window_ms") / 1000
+          << " s each, in this order)";
+    } else if (mode == "race") {
+      out << " (a race: offered to the first " << JsonNumber(offer, "to") << " with room at once, "
+          << JsonNumber(offer, "window_ms") / 1000 << " s to take it)";
+    } else if (mode == "pool_only") {
+      out << " (published to pool " << JsonText(offer, "pool") << " for them to claim)";
+    } else if (chosen.size() > 1) {
+      out << " (in turn: the next in the rotation took it)";
+    }
+    out << "\n";
   }
   if (const auto grade = JsonText(decision, "grade"); !grade.empty()) {
     out << "Graded " << grade << ": " << JsonText(decision, "grade_reason") << "\n";

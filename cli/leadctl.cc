@@ -38,6 +38,9 @@ constexpr const char* kUsage = R"(usage: leadctl [--config FILE] COMMAND
   report distribution --since 30d [--until 7d] [--json]
                                 who got which leads in the window, and how (routed by
                                 rule, given by an admin, claimed, bounced), per source
+  report shadow --since 7d [--until 1d] [--json]
+                                where the shadow rules would have sent the window's leads,
+                                against where the live rules did (admin only)
   metric show NAME [--window ID] [--json]
                                 a metric's values in the current window (or ID), ranked
   metric set NAME REP=VALUE... [--window ID] [--replace]

@@ -13,6 +13,7 @@ namespace {
 
 constexpr const char* kReportUsage = R"(usage:
   leadctl report distribution --since DURATION [--until DURATION] [--json]
+  leadctl report shadow --since DURATION [--until DURATION] [--json]
     DURATION as leadd.yaml writes them (30d, 12h, 1d12h): how long ago
 )";
 
@@ -23,9 +24,12 @@ bool QuerySafe(std::string_view value) {
   });
 }
 
-// A table: the header row, then the rows. Counts are right-aligned; the first column and, with
-// `text_last`, the last are text, left-aligned.
-std::string Table(const std::vector<std::vector<std::string>>& rows, bool text_last = false) {
+// Which columns of a table hold text, left-aligned; the others hold counts, right-aligned.
+enum class TextColumns { kFirst, kFirstAndLast, kAll };
+
+// A table: the header row, then the rows.
+std::string Table(const std::vector<std::vector<std::string>>& rows,
+                  TextColumns text_columns = TextColumns::kFirst) {
   std::vector<std::size_t> widths;
   for (const auto& row : rows) {
     widths.resize(std::max(widths.size(), row.size()));
@@ -36,7 +40,8 @@ std::string Table(const std::vector<std::vector<std::string>>& rows, bool text_l
     std::string line;
     for (std::size_t c = 0; c < row.size(); ++c) {
       const std::string pad(widths[c] - row[c].size(), ' ');
-      const bool text = c == 0 || (text_last && c + 1 == row.size());
+      const bool text = c == 0 || text_columns == TextColumns::kAll ||
+                        (text_columns == TextColumns::kFirstAndLast && c + 1 == row.size());
       line += "  " + (text ? row[c] + pad : pad + row[c]);
     }
     line.erase(line.find_last_not_of(' ') + 1);
@@ -47,16 +52,17 @@ std::string Table(const std::vector<std::vector<std::string>>& rows, bool text_l
 
 }  // namespace
 
-Result<std::string> DistributionTarget(const std::vector<std::string>& args, bool& as_json) {
+Result<std::string> ReportTarget(const std::vector<std::string>& args, bool& as_json) {
   std::string problem;
   const auto parsed = ParseArgs(args, {"--since", "--until"}, {"--json"}, problem);
   if (!parsed) return Rejected(problem);
-  if (parsed->positional.size() != 1 || parsed->positional[0] != "distribution") {
-    return Rejected("the one report is 'distribution'");
+  if (parsed->positional.size() != 1 ||
+      (parsed->positional[0] != "distribution" && parsed->positional[0] != "shadow")) {
+    return Rejected("the reports are 'distribution' and 'shadow'");
   }
   const auto since = parsed->values.find("--since");
   if (since == parsed->values.end()) return Rejected("--since is required (e.g. --since 30d)");
-  std::string target = "/v1/reports/distribution?since=";
+  std::string target = "/v1/reports/" + parsed->positional[0] + "?since=";
   if (!QuerySafe(since->second)) return Rejected("--since takes a duration such as 30d");
   target += since->second;
   if (const auto until = parsed->values.find("--until"); until != parsed->values.end()) {
@@ -108,7 +114,7 @@ Result<std::string> FormatDistribution(std::string_view json) {
                     std::to_string(JsonNumber(rep, "received")),
                     std::to_string(JsonNumber(rep, "bounced")), by_rule});
   }
-  out << Table(rows, true);
+  out << Table(rows, TextColumns::kFirstAndLast);
 
   out << "\nBy rule\n";
   rows = {{"rule", "routed"}};
@@ -133,10 +139,63 @@ Result<std::string> FormatDistribution(std::string_view json) {
   return out.str();
 }
 
+Result<std::string> FormatShadow(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  simdjson::dom::array reps;
+  simdjson::dom::array rules;
+  simdjson::dom::array differences;
+  if (parser.parse(json.data(), json.size()).get(root) || root["reps"].get(reps) ||
+      root["rules"].get(rules) || root["differences"].get(differences)) {
+    return Rejected("leadd's answer is not a shadow report");
+  }
+  const auto number = [&](std::string_view key) { return std::to_string(JsonNumber(root, key)); };
+  std::ostringstream out;
+  out << "Shadow rules against the live ones from " << JsonText(root, "since") << " to "
+      << JsonText(root, "until") << "\n\n"
+      << "Leads compared " << number("leads") << ": same rep " << number("same_rep")
+      << ", another rep " << number("other_rep") << ", to the pool while live assigned "
+      << number("shadow_pooled") << ", to a rep while live pooled " << number("shadow_assigned")
+      << ", pooled by both " << number("both_pooled") << "\n";
+
+  const auto counts = [&](std::string_view title, std::string_view name_key,
+                          simdjson::dom::array rows_in) {
+    std::vector<std::vector<std::string>> rows{{std::string(name_key), "live", "shadow", "change"}};
+    for (simdjson::dom::element row : rows_in) {
+      const std::int64_t live = JsonNumber(row, "live");
+      const std::int64_t shadow = JsonNumber(row, "shadow");
+      const std::int64_t change = shadow - live;
+      rows.push_back({JsonText(row, name_key), std::to_string(live), std::to_string(shadow),
+                      (change > 0 ? "+" : "") + std::to_string(change)});
+    }
+    out << "\n" << title << "\n" << Table(rows);
+  };
+  counts("By rep", "rep", reps);
+  counts("By rule", "rule", rules);
+
+  const auto rep_or_pool = [](std::string rep) { return rep.empty() ? "(pool)" : rep; };
+  std::vector<std::vector<std::string>> rows{{"lead", "live rep", "shadow rep", "shadow rule"}};
+  for (simdjson::dom::element difference : differences) {
+    rows.push_back({JsonText(difference, "lead"), rep_or_pool(JsonText(difference, "live_rep")),
+                    rep_or_pool(JsonText(difference, "shadow_rep")),
+                    JsonText(difference, "shadow_rule")});
+  }
+  out << "\nDifferences\n";
+  if (rows.size() == 1) {
+    out << "  none\n";
+  } else {
+    out << Table(rows, TextColumns::kAll);
+  }
+  if (const auto more = JsonNumber(root, "more_differences"); more > 0) {
+    out << "  and " << more << " more\n";
+  }
+  return out.str();
+}
+
 int RunReportCommand(const AdminClient& client, const std::vector<std::string>& args,
                      std::ostream& out, std::ostream& err) {
   bool as_json = false;
-  const auto target = DistributionTarget(args, as_json);
+  const auto target = ReportTarget(args, as_json);
   if (!target) {
     err << "leadctl: " << target.error().detail << "\n" << kReportUsage;
     return kExitUsage;
@@ -147,7 +206,8 @@ int RunReportCommand(const AdminClient& client, const std::vector<std::string>& 
     out << answer.body << "\n";
     return 0;
   }
-  const auto page = FormatDistribution(answer.body);
+  const auto page =
+      args.front() == "shadow" ? FormatShadow(answer.body) : FormatDistribution(answer.body);
   if (!page) {
     err << "leadctl: " << page.error().detail << "\n";
     return kExitRefused;

@@ -67,6 +67,8 @@ struct Draft {
   bool grades_complete = true;
   bool metrics_complete = true;
   bool sla_timers_complete = true;
+  // This is a shadow config being loaded for a main one: it may not name a shadow of its own.
+  bool is_shadow_file = false;
 };
 
 }  // namespace leadd::config

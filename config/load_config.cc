@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/exceptions.h>
 
+#include <iterator>
+#include <memory>
 #include <system_error>
 
 #include "config/draft.h"
@@ -14,15 +16,44 @@
 
 namespace leadd::config {
 
-LoadOutcome LoadConfigText(std::string_view text, const std::string& display_name,
-                           const std::filesystem::path& base_dir, const LoadEnvironment& env) {
+namespace {
+
+// Whether a file is the daemon's own config or the shadow config loaded beside it.
+enum class FileRole { kMain, kShadow };
+
+LoadOutcome LoadFile(const std::filesystem::path& path, const LoadEnvironment& env, FileRole role);
+
+// The shadow file's problems carry its own name and positions, after the main file's; a shadow
+// file that cannot be read at all is a problem of the main file's `shadow.config`.
+void LoadShadow(Draft& draft, const LoadEnvironment& env, ProblemLog& log,
+                std::vector<ConfigProblem>& shadow_problems) {
+  ShadowSettings& shadow = *draft.settings.shadow;
+  LoadOutcome loaded = LoadFile(shadow.config, env, FileRole::kShadow);
+  if (loaded.settings) {
+    shadow.settings = std::make_shared<const DaemonSettings>(std::move(*loaded.settings));
+    return;
+  }
+  for (ConfigProblem& problem : loaded.problems) {
+    if (problem.line == 0) {
+      log.Add(draft.positions["shadow.config"], "shadow.config", problem.message);
+    } else {
+      shadow_problems.push_back(std::move(problem));
+    }
+  }
+}
+
+LoadOutcome LoadText(std::string_view text, const std::string& display_name,
+                     const std::filesystem::path& base_dir, const LoadEnvironment& env,
+                     FileRole role) {
   ProblemLog log(display_name);
   LoadOutcome outcome;
+  std::vector<ConfigProblem> shadow_problems;
   text = WithoutByteOrderMark(text);
   if (CheckRawText(text, log)) {
     if (const auto root = ParseDocument(text, log)) {
       Draft draft;
       draft.settings.source_path = base_dir / display_name;
+      draft.is_shadow_file = role == FileRole::kShadow;
       try {
         ReadDocument(*root, base_dir, draft, log);
         RunMeaningPass(draft, env, log);
@@ -31,14 +62,17 @@ LoadOutcome LoadConfigText(std::string_view text, const std::string& display_nam
         // not in the file; it is still better reported than thrown at the daemon's startup.
         log.Add({}, "", "internal error while reading the file: " + error.msg);
       }
-      if (log.Count() == 0) outcome.settings = std::move(draft.settings);
+      if (draft.settings.shadow) LoadShadow(draft, env, log, shadow_problems);
+      if (log.Count() == 0 && shadow_problems.empty()) outcome.settings = std::move(draft.settings);
     }
   }
   outcome.problems = log.TakeSorted();
+  outcome.problems.insert(outcome.problems.end(), std::make_move_iterator(shadow_problems.begin()),
+                          std::make_move_iterator(shadow_problems.end()));
   return outcome;
 }
 
-LoadOutcome LoadConfigFile(const std::filesystem::path& path, const LoadEnvironment& env) {
+LoadOutcome LoadFile(const std::filesystem::path& path, const LoadEnvironment& env, FileRole role) {
   auto text = ReadSmallFile(path, kMaxConfigBytes);
   if (!text) {
     ProblemLog log(path.string());
@@ -48,9 +82,20 @@ LoadOutcome LoadConfigFile(const std::filesystem::path& path, const LoadEnvironm
   std::error_code error;
   std::filesystem::path absolute = std::filesystem::absolute(path, error);
   if (error) absolute = path;
-  LoadOutcome outcome = LoadConfigText(text.value(), path.string(), absolute.parent_path(), env);
+  LoadOutcome outcome = LoadText(text.value(), path.string(), absolute.parent_path(), env, role);
   if (outcome.settings) outcome.settings->source_path = path;
   return outcome;
+}
+
+}  // namespace
+
+LoadOutcome LoadConfigText(std::string_view text, const std::string& display_name,
+                           const std::filesystem::path& base_dir, const LoadEnvironment& env) {
+  return LoadText(text, display_name, base_dir, env, FileRole::kMain);
+}
+
+LoadOutcome LoadConfigFile(const std::filesystem::path& path, const LoadEnvironment& env) {
+  return LoadFile(path, env, FileRole::kMain);
 }
 
 }  // namespace leadd::config

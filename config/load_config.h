@@ -29,7 +29,9 @@ struct LoadOutcome {
 // (unique rep ids and rule names, rules naming existing reps and teams, positive durations,
 // ports, the Redis URL, readable secrets). A problem does not stop the loader, so an admin sees
 // them all in one run. Relative paths in the file are taken relative to the file's own folder.
-// Reads files (the config and its secrets) and nothing else; safe to call again on SIGHUP.
+// A `shadow:` config is loaded and checked the same way, its problems after this file's, under
+// its own name. Reads files (the config, its secrets, its shadow config and the shadow's
+// secrets) and nothing else; safe to call again on SIGHUP.
 LoadOutcome LoadConfigFile(const std::filesystem::path& path, const LoadEnvironment& env);
 
 // The same for text already in memory. `display_name` is the file name problems carry;

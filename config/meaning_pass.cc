@@ -226,21 +226,26 @@ std::string ExpectedOneOf(const std::vector<std::string_view>& names, std::strin
   return "; expected one of " + joined;
 }
 
-// Escalations go to the manager, so a manager must be a rep who can be told.
-void CheckManagers(const Draft& draft, ProblemLog& log) {
+// Escalations and key-account news go to the manager, and key accounts to the backup, so each
+// must be a rep who can be told.
+void CheckManagersAndBackups(const Draft& draft, ProblemLog& log) {
   const DaemonSettings& settings = draft.settings;
   const std::vector<std::string_view> known = KnownRepIds(settings);
   for (std::size_t i = 0; i < settings.reps.size(); ++i) {
     const Rep& rep = settings.reps[i];
-    if (rep.manager.empty()) continue;
-    const std::string path = "reps[" + std::to_string(i) + "].manager";
-    const auto at = Find(draft, path);
-    if (!at) continue;
-    if (rep.manager == rep.id) {
-      log.Add(*at, path, "a rep cannot be their own manager");
-    } else if (draft.reps_complete &&
-               std::find(known.begin(), known.end(), rep.manager) == known.end()) {
-      log.Add(*at, path, UnknownName("rep", {rep.manager, path, *at}, known, ""));
+    const std::pair<std::string_view, const std::string*> roles[] = {{"manager", &rep.manager},
+                                                                     {"backup", &rep.backup}};
+    for (const auto& [role, named] : roles) {
+      if (named->empty()) continue;
+      const std::string path = "reps[" + std::to_string(i) + "]." + std::string(role);
+      const auto at = Find(draft, path);
+      if (!at) continue;
+      if (*named == rep.id) {
+        log.Add(*at, path, "a rep cannot be their own " + std::string(role));
+      } else if (draft.reps_complete &&
+                 std::find(known.begin(), known.end(), *named) == known.end()) {
+        log.Add(*at, path, UnknownName("rep", {*named, path, *at}, known, ""));
+      }
     }
   }
 }
@@ -315,15 +320,23 @@ void CheckDefaultGrade(const Draft& draft, ProblemLog& log) {
           UnknownName("grade", {name, "sla.default_grade", *at}, known, otherwise));
 }
 
-void CheckInactivityPool(const Draft& draft, ProblemLog& log) {
-  const std::string& name = draft.settings.inactivity.pool;
+// A pool named where leads are sent (inactivity returns, offer rules) must be defined.
+void CheckPoolNamed(const Draft& draft, const std::string& name, const std::string& path,
+                    ProblemLog& log) {
   if (!draft.pools_complete || draft.settings.pools.contains(name)) return;
-  const auto at = Find(draft, "inactivity.pool");
+  const auto at = Find(draft, path);
   if (!at) return;
   std::vector<std::string_view> known;
   for (const auto& [pool, settings] : draft.settings.pools) known.push_back(pool);
-  log.Add(*at, "inactivity.pool",
-          UnknownName("pool", {name, "inactivity.pool", *at}, known, ExpectedOneOf(known, "pool")));
+  log.Add(*at, path, UnknownName("pool", {name, path, *at}, known, ExpectedOneOf(known, "pool")));
+}
+
+void CheckPools(const Draft& draft, ProblemLog& log) {
+  CheckPoolNamed(draft, draft.settings.inactivity.pool, "inactivity.pool", log);
+  for (std::size_t i = 0; i < draft.settings.rules.size(); ++i) {
+    CheckPoolNamed(draft, draft.settings.rules[i].offer.pool,
+                   "rules[" + std::to_string(i) + "].offer.pool", log);
+  }
 }
 
 void ResolveSecret(const SecretSource& source, const LoadEnvironment& environment,
@@ -425,10 +438,10 @@ void RunMeaningPass(Draft& draft, const LoadEnvironment& environment, ProblemLog
   // With a rep unreadable, a name it might have had would be reported as unknown.
   if (draft.reps_complete) ResolveRules(draft, log);
   CheckAccountsUnique(draft, log);
-  CheckManagers(draft, log);
+  CheckManagersAndBackups(draft, log);
   CheckReminders(draft, log);
   CheckDefaultGrade(draft, log);
-  CheckInactivityPool(draft, log);
+  CheckPools(draft, log);
 
   CheckPositive(draft, "shutdown_grace", settings.shutdown_grace, log);
   CheckPositive(draft, "redis.connect_timeout", settings.redis.connect_timeout, log);

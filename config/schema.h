@@ -36,6 +36,8 @@ void ReadGradesSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 void ReadInactivitySection(const ValueRef& value, Draft& draft, ProblemLog& log);
 void ReadStagesSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 void ReadMetricsSection(const ValueRef& value, Draft& draft, ProblemLog& log);
+void ReadShadowSection(const ValueRef& value, const std::filesystem::path& base_dir, Draft& draft,
+                       ProblemLog& log);
 
 // Shared by the sections.
 

@@ -16,11 +16,15 @@ namespace {
 constexpr KeySpec kRepKeys[] = {
     {"id", true}, {"name"},          {"email"},      {"teams"},
     {"manager"},  {"working_hours"}, {"token_file"}, {"token_credential"},
-    {"regions"},  {"accounts"},      {"capacity"}};
+    {"regions"},  {"accounts"},      {"capacity"},   {"backup"}};
 constexpr KeySpec kPoolKeys[] = {{"claim_per_day"}, {"max_held"}, {"cooldown"}};
 constexpr KeySpec kSlaKeys[] = {
     {"accept_within"}, {"remind_before"}, {"escalate_after_bounces"}, {"clock"}, {"default_grade"}};
-constexpr KeySpec kRuleKeys[] = {{"name", true}, {"when"}, {"assign", true}, {"on_duty_only"}};
+constexpr KeySpec kRuleKeys[] = {
+    {"name", true}, {"when"}, {"assign", true}, {"on_duty_only"}, {"offer"}};
+constexpr KeySpec kOfferKeys[] = {{"mode", true}, {"window"}, {"to"}, {"pool"}};
+// In OfferMode's order.
+constexpr std::string_view kOfferModes[] = {"direct", "offer", "race", "pool_only"};
 constexpr KeySpec kStrategyKeys[] = {{"round_robin"},   {"territory"}, {"random"},
                                      {"least_loaded"},  {"weighted"},  {"field"},
                                      {"account_owner"}, {"top"}};
@@ -161,11 +165,16 @@ Rep ReadRep(const ValueRef& value, const std::filesystem::path& base_dir, Draft&
       }
     }
   }
-  // Whether the manager is a rep is the meaning pass's to say, once every id is known.
-  if (const auto manager = fields.Find("manager")) {
-    if (const auto text = ReadText(*manager, log)) {
-      rep.manager = *text;
-      draft.positions[manager->path] = manager->at;
+  // Whether the manager and the backup are reps is the meaning pass's to say, once every id is
+  // known.
+  const std::pair<std::string_view, std::string*> named_reps[] = {{"manager", &rep.manager},
+                                                                  {"backup", &rep.backup}};
+  for (const auto& [key, target] : named_reps) {
+    if (const auto named = fields.Find(key)) {
+      if (const auto text = ReadText(*named, log)) {
+        *target = *text;
+        draft.positions[named->path] = named->at;
+      }
     }
   }
   if (const auto hours = fields.Find("working_hours")) {
@@ -415,6 +424,61 @@ void ReadRepsSection(const ValueRef& value, const std::filesystem::path& base_di
   }
 }
 
+// `offer: race` alone, or `offer: {mode: race, to: 3, window: 10m, pool: public}`. Each setting
+// is refused where its mode has no use for it, so that a setting never silently does nothing.
+OfferSettings ReadOffer(const ValueRef& value, Draft& draft, ProblemLog& log) {
+  OfferSettings offer;
+  if (!value.node.IsMap()) {
+    if (const auto mode = ReadChoice(value, kOfferModes, "offer mode", log)) {
+      offer.mode = static_cast<OfferMode>(*mode);
+    }
+    return offer;
+  }
+  const MappingReader fields(value, kOfferKeys, log);
+  // Without a readable mode, what the other keys are for cannot be told.
+  const auto mode = fields.Find("mode");
+  const auto choice = mode ? ReadChoice(*mode, kOfferModes, "offer mode", log) : std::nullopt;
+  if (!choice) return offer;
+  offer.mode = static_cast<OfferMode>(*choice);
+  const auto refuse_unless = [&](std::string_view key, bool used, std::string_view where) {
+    const auto found = fields.Find(key);
+    if (found && !used) {
+      log.Add(found->at, found->path,
+              "is only for " + std::string(where) + ", not for mode " +
+                  std::string(kOfferModes[static_cast<std::size_t>(offer.mode)]));
+    }
+    return used ? found : std::nullopt;
+  };
+  const bool offered = offer.mode == OfferMode::kOffer || offer.mode == OfferMode::kRace;
+  if (const auto window = refuse_unless("window", offered, "offer and race")) {
+    if (const auto duration = ReadDuration(*window, log)) {
+      if (duration->count() <= 0) {
+        log.Add(window->at, window->path, "must be longer than 0s");
+      } else {
+        offer.window = *duration;
+      }
+    }
+  }
+  if (const auto to = refuse_unless("to", offer.mode == OfferMode::kRace, "race")) {
+    if (const auto count = ReadCount(*to, log)) {
+      if (*count < 2) {
+        log.Add(to->at, to->path,
+                "a race needs at least 2 reps; for one at a time write mode: offer");
+      } else {
+        offer.race_to = *count;
+      }
+    }
+  }
+  if (const auto pool =
+          refuse_unless("pool", offer.mode != OfferMode::kDirect, "offer, race and pool_only")) {
+    if (const auto text = ReadText(*pool, log)) {
+      offer.pool = *text;
+      draft.positions[pool->path] = pool->at;
+    }
+  }
+  return offer;
+}
+
 void ReadRulesSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
   const auto items = ReadList(value, log);
   if (!items) return;
@@ -441,6 +505,7 @@ void ReadRulesSection(const ValueRef& value, Draft& draft, ProblemLog& log) {
         rule.on_duty_only = *choice == 1;
       }
     }
+    if (const auto offer = fields.Find("offer")) rule.offer = ReadOffer(*offer, draft, log);
     draft.settings.rules.push_back(std::move(rule));
     draft.rules.push_back(std::move(draft_rule));
   }

@@ -18,11 +18,10 @@ using std::chrono::minutes;
 
 constexpr KeySpec kWorkingHoursKeys[] = {
     {"days", true}, {"from", true}, {"to", true}, {"timezone", true}, {"holidays"}};
-constexpr KeySpec kGradeKeys[] = {{"when"},
-                                  {"accept_within"},
-                                  {"remind_before"},
-                                  {"escalate_after_bounces"},
-                                  {"follow_up_every"}};
+constexpr KeySpec kGradeKeys[] = {
+    {"when"}, {"accept_within"}, {"remind_before"}, {"escalate_after_bounces"}, {"follow_up_every"},
+    {"team"}};
+constexpr KeySpec kTeamKeys[] = {{"backup"}, {"inform_manager"}};
 constexpr KeySpec kInactivityKeys[] = {
     {"return_after_days"}, {"no_deal_after_days"}, {"remind_before_days"}, {"pool"}, {"lock_cap"}};
 
@@ -320,6 +319,17 @@ GradeSettings ReadGrade(const ValueRef& value, bool& timers_read, ProblemLog& lo
     grade.follow_up_every = ReadPositiveDuration(*every, log);
   }
   if (const auto when = fields.Find("when")) grade.when = ReadCondition(*when, log);
+  if (const auto team = fields.Find("team")) {
+    const MappingReader members(*team, kTeamKeys, log);
+    constexpr std::string_view kBooleans[] = {"false", "true"};
+    const std::pair<std::string_view, bool*> flags[] = {{"backup", &grade.backup},
+                                                        {"inform_manager", &grade.inform_manager}};
+    for (const auto& [key, flag] : flags) {
+      if (const auto written = members.Find(key)) {
+        if (const auto choice = ReadChoice(*written, kBooleans, "value", log)) *flag = *choice == 1;
+      }
+    }
+  }
   return grade;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -79,8 +80,12 @@ struct Rep {
   // Bearer token for the rep's own actions over HTTP (accept, reject, claim, ...); a rep
   // without one can still be routed to, but cannot act through the API.
   std::optional<std::string> token;
-  // The rep told when a lead of theirs escalates; a rep id.
+  // The rep told when a lead of theirs escalates, or a key account of theirs is assigned; a
+  // rep id.
   std::string manager;
+  // Who stands in on the rep's key accounts (grades with `team: {backup: true}`); a rep id.
+  // Without one, the next of the rule's candidates is the backup.
+  std::string backup;
   // With `sla.clock: working_hours`, the rep's deadlines count only this time (a rep without
   // it counts wall time). Checked at load (MakeWorkingHours).
   std::optional<WorkingHours> working_hours;
@@ -137,6 +142,22 @@ using Strategy = std::variant<OwnerStrategy, RoundRobinStrategy, FieldStrategy,
                               AccountOwnerStrategy, TerritoryStrategy, WeightedStrategy,
                               RandomStrategy, LeastLoadedStrategy, TopStrategy>;
 
+// How a rule hands its lead to the reps its strategy yields.
+enum class OfferMode {
+  kDirect,    // assigned to the first at once; the grade's SLA starts
+  kOffer,     // offered to one rep at a time, each with `window` to accept or decline
+  kRace,      // offered to the first `race_to` at once; the first to accept takes it
+  kPoolOnly,  // published to `pool`, for the candidates (or anyone) to claim
+};
+
+struct OfferSettings {
+  OfferMode mode = OfferMode::kDirect;
+  std::chrono::milliseconds window{std::chrono::minutes(15)};
+  std::uint32_t race_to = 3;
+  // Where pool_only publishes, and where an offer or race nobody took waits to be claimed.
+  std::string pool = "public";
+};
+
 struct Rule {
   std::string name;
   Strategy assign;
@@ -144,6 +165,7 @@ struct Rule {
   // Offer the lead only to reps inside their working hours; a rep without working_hours is
   // always on duty.
   bool on_duty_only = false;
+  OfferSettings offer = {};
 };
 
 // A per-rep figure over a calendar window ("marketplace inquiries this month", "score of the
@@ -184,6 +206,10 @@ struct GradeSettings {
   // Contact cadence: a cadence reminder created for a lead of this grade without its own period
   // repeats this often (key accounts: every 14 days).
   std::optional<std::chrono::milliseconds> follow_up_every;
+  // Key accounts are never single-threaded (`team:`): the assignee gets a backup, and their
+  // manager is told of each assignment.
+  bool backup = false;
+  bool inform_manager = false;
 };
 
 // When an accepted lead with no follow-up (or no deal) goes back to a pool. Absent periods:
@@ -211,6 +237,17 @@ inline std::vector<StageSettings> DefaultStages() {
           {"order", 75}, {"user", 100}};
 }
 
+struct DaemonSettings;
+
+// A second config run beside this one (`shadow:`): the pipeline records what its rules would
+// decide for each lead and acts on none of it. Only its routing parts count: reps, rules,
+// grades and metrics.
+struct ShadowSettings {
+  std::filesystem::path config;  // as resolved against the main config's folder
+  // Loaded and checked with the main config; shared, so copying the main settings stays cheap.
+  std::shared_ptr<const DaemonSettings> settings;
+};
+
 struct DaemonSettings {
   std::filesystem::path source_path;  // the file this was loaded from
   std::filesystem::path state_dir = "/var/lib/leadd";
@@ -230,6 +267,7 @@ struct DaemonSettings {
   InactivitySettings inactivity;
   std::vector<StageSettings> stages = DefaultStages();         // the names `stage` accepts
   std::map<std::string, MetricSettings, std::less<>> metrics;  // by metric name
+  std::optional<ShadowSettings> shadow;
 };
 
 }  // namespace leadd::config

@@ -70,6 +70,12 @@ std::vector<std::string> RestartOnlyChanges(const config::DaemonSettings& runnin
   return changed;
 }
 
+// The router of the config's shadow rules, or null when it names none.
+std::shared_ptr<const router::Router> ShadowRouterOf(const config::DaemonSettings& settings) {
+  if (!settings.shadow) return nullptr;
+  return std::make_shared<const router::Router>(*settings.shadow->settings);
+}
+
 // Everything the daemon runs, in construction order; destroyed in reverse.
 class Daemon {
  public:
@@ -82,6 +88,7 @@ class Daemon {
         systemd_(clock_),
         log_(ModuleLogger("daemon")),
         router_(std::make_shared<const router::Router>(settings_)),
+        shadow_router_(ShadowRouterOf(settings_)),
         planner_(std::make_shared<const lifecycle::TimerPlanner>(settings_)),
         notifier_(ModuleLogger("notify")),
         signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
@@ -143,7 +150,7 @@ class Daemon {
     // Half the request deadline, so a blocked read always answers before its own deadline.
     pipeline_.emplace(Pipeline::Deps{io_.get_executor(), clock_, *blocking_redis_, *store_,
                                      [this] { return router_; }, [this] { return planner_; },
-                                     ModuleLogger("router")},
+                                     ModuleLogger("router"), [this] { return shadow_router_; }},
                       settings_.instance_name, settings_.redis.request_timeout / 2);
     timer_poller_.emplace(TimerPoller::Deps{io_.get_executor(), clock_, *store_,
                                             [this] { return settings_.inactivity.pool; },
@@ -258,6 +265,7 @@ class Daemon {
       log_->warn("config.restart_required key={} (kept the running value)", key);
     }
     router_ = std::make_shared<const router::Router>(loaded);
+    shadow_router_ = ShadowRouterOf(loaded);
     planner_ = std::make_shared<const lifecycle::TimerPlanner>(loaded);
     api_->UpdateSettings(loaded.http);
     rep_actions_->UpdateSettings(loaded);
@@ -282,6 +290,10 @@ class Daemon {
     settings_.http.link_ttl = loaded.http.link_ttl;
     directory_ = MakeNoticeDirectory(settings_);
     log_->info("config.reloaded rules={} reps={}", settings_.rules.size(), settings_.reps.size());
+    if (loaded.shadow) {
+      log_->info("config.shadow file={} rules={}", loaded.shadow->config.string(),
+                 loaded.shadow->settings->rules.size());
+    }
     systemd_.Ready("serving");
   }
 
@@ -322,6 +334,7 @@ class Daemon {
   SystemdNotifier systemd_;
   std::shared_ptr<spdlog::logger> log_;
   std::shared_ptr<const router::Router> router_;
+  std::shared_ptr<const router::Router> shadow_router_;  // null: no `shadow:`
   std::shared_ptr<const lifecycle::TimerPlanner> planner_;
   std::shared_ptr<const NoticeDirectory> directory_;
   notify::LogNotifier notifier_;

@@ -38,7 +38,9 @@ void NoticeDispatcher::Stop(std::function<void()> done) {
 Result<notify::Notice> NoticeDispatcher::Prepare(const StreamEntry& entry,
                                                  const NoticeDirectory& directory, WallTime now) {
   LEADD_TRY(notice, notify::NoticeFromOutbox(entry.fields, directory.manager_of));
-  const bool actionable = notice.kind == "assigned" || notice.kind == "sla_reminder";
+  // An offer is accepted (taken) or rejected (declined) like an assignment.
+  const bool actionable =
+      notice.kind == "assigned" || notice.kind == "sla_reminder" || notice.kind == "offered";
   const auto assignment = notice.details.find("assignment");
   if (actionable && directory.signer && assignment != notice.details.end() &&
       notice.recipient != notify::kAdmins) {

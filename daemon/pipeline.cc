@@ -49,8 +49,22 @@ router::Decision ParkedFull(router::Decision decision) {
 
 }  // namespace
 
+std::vector<std::optional<dedupe::OwnerMatch>> Pipeline::OwnerMatches(
+    std::span<const Routable> leads, const std::vector<std::optional<std::string>>& owners) {
+  std::vector<std::optional<dedupe::OwnerMatch>> matches(leads.size());
+  std::size_t next_owner = 0;
+  for (std::size_t i = 0; i < leads.size(); ++i) {
+    if (leads[i].email_key.empty()) continue;
+    if (const auto& rep = owners[next_owner++]) {
+      matches[i] = dedupe::OwnerMatch{*rep, "email", "exact email match"};
+    }
+  }
+  return matches;
+}
+
 Pipeline::Pipeline(Deps deps, std::string consumer_name, Duration block_for)
     : deps_(std::move(deps)),
+      shadow_log_(deps_.blocking_redis, deps_.store.Keys()),
       intake_(deps_.clock, deps_.blocking_redis,
               StreamConsumer::Options{deps_.store.Keys().Intake(),
                                       std::string(queue::LeadStore::kPipelineGroup),
@@ -204,15 +218,10 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
   const auto planner = deps_.current_planner();
   std::vector<queue::AssignRequest> requests;
   std::vector<std::size_t> requested;  // the lead of each request
-  std::size_t next_owner = 0;
+  const auto matches = OwnerMatches(leads, owners);
   for (std::size_t i = 0; i < leads.size(); ++i) {
     const auto& [entry, lead, pooled, email_key] = leads[i];
-    std::optional<dedupe::OwnerMatch> owner;
-    if (!email_key.empty()) {
-      if (const auto& rep = owners[next_owner++]) {
-        owner = dedupe::OwnerMatch{*rep, "email", "exact email match"};
-      }
-    }
+    const auto& owner = matches[i];
     if (!replies[i]) co_return replies[i].error();
     state.excluded.clear();
     for (const auto& member : replies[i].value().elements) state.excluded.push_back(member.str);
@@ -228,11 +237,14 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
     const std::string& grade = decision.grade.empty() ? lead.grade : decision.grade;
     std::vector<std::string> plans;
     std::vector<std::optional<std::uint32_t>> capacities;
+    std::vector<router::KeyAccountTeam> teams;
     plans.reserve(decision.candidates.size());
     capacities.reserve(decision.candidates.size());
+    teams.reserve(decision.candidates.size());
     for (const auto& rep : decision.candidates) {
       plans.push_back(planner->Assignment(grade, rep, now).Encode());
       capacities.push_back(router->CapacityOf(rep));
+      teams.push_back(router->TeamFor(grade, rep, decision.candidates));
     }
     const auto escalate_after = planner->ForGrade(grade).escalate_after_bounces;
     // The loads were read once for the run: count what the run itself hands out where the
@@ -244,7 +256,7 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
     }
     requests.push_back(queue::AssignRequest{entry, std::move(decision), email_key, std::move(plans),
                                             std::move(capacities), escalate_after,
-                                            std::move(counted_in)});
+                                            std::move(counted_in), std::move(teams)});
     requested.push_back(i);
   }
   auto assigned = co_await store.AssignAll(requests);
@@ -256,6 +268,15 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
       case queue::AssignOutcome::kAssigned:
         deps_.log->info("lead.routed lead={} rep={} rule={} strategy={}", request.entry.lead_id,
                         assigned[i].value().rep, request.decision.rule, request.decision.strategy);
+        break;
+      case queue::AssignOutcome::kOffered:
+        deps_.log->info("lead.offered lead={} reps={} rule={} mode={}", request.entry.lead_id,
+                        assigned[i].value().rep, request.decision.rule,
+                        router::OfferModeName(request.decision.offer.mode));
+        break;
+      case queue::AssignOutcome::kPublished:
+        deps_.log->info("lead.published lead={} pool={} rule={}", request.entry.lead_id,
+                        request.decision.offer.pool, request.decision.rule);
         break;
       case queue::AssignOutcome::kAlreadyAssigned:
         break;
@@ -271,9 +292,61 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
         break;
     }
   }
+  if (const auto shadow = deps_.current_shadow_router ? deps_.current_shadow_router() : nullptr) {
+    co_await RecordShadow(*shadow, leads, matches, replies, std::move(state), requests, requested,
+                          assigned, full_retries < kFullRetries);
+  }
   // Their intake entries are still pending: should this daemon stop now, another claims them.
   if (!full.empty()) co_return co_await Route(full, full_retries + 1);
   co_return Ok();
+}
+
+awaitable<void> Pipeline::RecordShadow(
+    const router::Router& shadow, std::span<const Routable> leads,
+    const std::vector<std::optional<dedupe::OwnerMatch>>& owners,
+    const std::vector<Result<queue::RedisReply>>& excluded, router::RoutingState state,
+    const std::vector<queue::AssignRequest>& requests, const std::vector<std::size_t>& requested,
+    const std::vector<Result<queue::Assignment>>& assigned, bool routes_full_again) {
+  std::vector<std::optional<std::size_t>> request_of(leads.size());
+  for (std::size_t r = 0; r < requested.size(); ++r) request_of[requested[r]] = r;
+  // Decisions first, then the records pointing at them: the vector no longer moves by then.
+  std::vector<router::Decision> decisions;
+  std::vector<queue::ShadowRecord> records;
+  decisions.reserve(leads.size());
+  for (std::size_t i = 0; i < leads.size(); ++i) {
+    const Routable& routable = leads[i];
+    queue::ShadowRecord record{routable.entry.lead_id, "", "", nullptr};
+    if (const auto r = request_of[i]) {
+      const queue::Assignment& live = assigned[*r].value();
+      if (live.outcome == queue::AssignOutcome::kAlreadyAssigned) continue;
+      if (live.outcome == queue::AssignOutcome::kAllFull && routes_full_again) continue;
+      if (live.outcome == queue::AssignOutcome::kAssigned) record.live_rep = live.rep;
+      // An offer or a race counts for the first rep asked, as in a dry run or a replay.
+      if (live.outcome == queue::AssignOutcome::kOffered) {
+        record.live_rep = live.rep.substr(0, live.rep.find(','));
+      }
+      if (live.outcome != queue::AssignOutcome::kAllFull) {
+        record.live_rule = requests[*r].decision.rule;
+      }
+    }
+    state.excluded.clear();
+    for (const auto& member : excluded[i].value().elements) state.excluded.push_back(member.str);
+    decisions.push_back(shadow.Decide(routable.lead, owners[i], state));
+    records.push_back(std::move(record));
+  }
+  for (std::size_t r = 0; r < records.size(); ++r) records[r].shadow = &decisions[r];
+  if (records.empty()) co_return;
+  const auto recorded = co_await shadow_log_.Record(records);
+  // One line per run: with Redis away every record of it fails the same way.
+  const auto failed = std::find_if(recorded.begin(), recorded.end(),
+                                   [](const Result<std::string>& each) { return !each; });
+  if (failed != recorded.end()) {
+    deps_.log->warn("shadow.record_failed leads={} first_lead={} error=\"{}\"",
+                    std::count_if(failed, recorded.end(),
+                                  [](const Result<std::string>& each) { return !each; }),
+                    records[static_cast<std::size_t>(failed - recorded.begin())].lead,
+                    failed->error().detail);
+  }
 }
 
 }  // namespace leadd::daemon

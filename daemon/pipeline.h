@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "lifecycle/timer_plan.h"
 #include "queue/lead_store.h"
 #include "queue/redis_client.h"
+#include "queue/shadow_log.h"
 #include "router/router.h"
 
 namespace spdlog {
@@ -55,6 +57,9 @@ class Pipeline {
     std::function<std::shared_ptr<const router::Router>()> current_router;
     std::function<std::shared_ptr<const lifecycle::TimerPlanner>()> current_planner;
     std::shared_ptr<spdlog::logger> log;
+    // Shadow mode: the router of the shadow rules, recorded beside each live routing and acted
+    // on nowhere; none (or a null result) runs no shadow. Read per run, like current_router.
+    std::function<std::shared_ptr<const router::Router>()> current_shadow_router;
   };
 
   Pipeline(Deps deps, std::string consumer_name, Duration block_for);
@@ -77,13 +82,28 @@ class Pipeline {
   // A batch costs a few round trips to Redis, not a few per lead: the leads are read together,
   // then each run of independent leads is looked up together and assigned together.
   boost::asio::awaitable<Result<void>> Process(const std::vector<StreamEntry>& batch);
+  // Each lead's owner, from OwnersOfEmails' answers (one per lead with an email key, in order).
+  static std::vector<std::optional<dedupe::OwnerMatch>> OwnerMatches(
+      std::span<const Routable> leads, const std::vector<std::optional<std::string>>& owners);
   // A lead whose candidates all turned out full at assignment (other daemons, or the run's own
   // rotation, filled them since the loads were read) is routed again with fresh loads, up to
   // kFullRetries times; `full_retries` counts how often this run's leads were.
   boost::asio::awaitable<Result<void>> Route(std::span<const Routable> leads,
                                              std::uint32_t full_retries = 0);
 
+  // After a run's live assignments: what the shadow router decides for the same leads, with
+  // the same state and owners, recorded in one round trip. A lead the live rules will route
+  // again (all full) or did not route now (already assigned) is left for its real routing. A
+  // failure is logged, never returned: the shadow must not hold up the live routing.
+  boost::asio::awaitable<void> RecordShadow(
+      const router::Router& shadow, std::span<const Routable> leads,
+      const std::vector<std::optional<dedupe::OwnerMatch>>& owners,
+      const std::vector<Result<queue::RedisReply>>& excluded, router::RoutingState state,
+      const std::vector<queue::AssignRequest>& requests, const std::vector<std::size_t>& requested,
+      const std::vector<Result<queue::Assignment>>& assigned, bool routes_full_again);
+
   Deps deps_;
+  queue::ShadowLog shadow_log_;
   StreamConsumer intake_;
   bool stopping_ = false;
   std::uint64_t read_failures_ = 0;  // consecutive, for quieter logs during an outage

@@ -53,6 +53,8 @@ awaitable<void> TimerPoller::Run() {
       total.reminded += s.reminded;
       total.returned += s.returned;
       total.kept_locked += s.kept_locked;
+      total.reoffered += s.reoffered;
+      total.offer_pooled += s.offer_pooled;
       full = s.fired >= kBatch;
       sleep = SleepAfter(s.now, s.next_due);
     }
@@ -63,6 +65,9 @@ awaitable<void> TimerPoller::Run() {
     if (total.reminded + total.returned + total.kept_locked > 0) {
       deps_.log->info("timers.fired reminded={} returned={} kept_locked={}", total.reminded,
                       total.returned, total.kept_locked);
+    }
+    if (total.reoffered + total.offer_pooled > 0) {
+      deps_.log->info("offer.expired reoffered={} pooled={}", total.reoffered, total.offer_pooled);
     }
     if (!stopping_) co_await AsyncWait(deps_.clock, sleep, use_awaitable);
   }

@@ -20,7 +20,8 @@ Result<Notice> NoticeFromOutbox(const std::vector<std::pair<std::string, std::st
   if (notice.kind.empty() || notice.lead_id.empty()) {
     return Rejected("outbox entry without a kind or a lead");
   }
-  if (notice.kind == "escalated") {
+  // Escalations and key-account news go to the rep's manager, or the admins when none is set.
+  if (notice.kind == "escalated" || notice.kind == "key_account") {
     notice.details["rep"] = rep;
     const auto manager = manager_of.find(rep);
     notice.recipient = manager == manager_of.end() ? std::string(kAdmins) : manager->second;

@@ -2,8 +2,9 @@
 -- Every change of a lead's state is one of these functions: Redis runs each atomically, so
 -- any number of leadd instances can share the work without double assignment. Loaded with
 -- FUNCTION LOAD REPLACE on every connect; functions persist with the data (RDB/AOF), so a
--- restart or failover never leaves a caller with NOSCRIPT. (This file, timer_functions.lua and
--- people_functions.lua form one library: the others use the local helpers of the first.)
+-- restart or failover never leaves a caller with NOSCRIPT. (This file, timer_functions.lua,
+-- people_functions.lua and shadow_functions.lua form one library: the others use the local
+-- helpers of the first.)
 --
 -- Time is Redis TIME, the one clock every instance agrees on, read once per call so that
 -- every time a call records is the same. A caller may instead pass the time of a simulated
@@ -78,7 +79,7 @@ end
 -- a member is "kind|subject|token". The token is what the timer was armed for (an assignment
 -- id, an activity count, a reminder occurrence): when it fires, a token that no longer matches
 -- means the lead moved on, and the timer only disappears. The kinds of a lead's timers come in
--- families: sla (remind, bounce), idle (remind, return), deal (remind, return).
+-- families: sla (remind, bounce), idle (remind, return), deal (remind, return), offer (expire).
 
 local function timers_key(prefix)
   return prefix .. ':timers'
@@ -91,7 +92,8 @@ end
 
 local SLA = {sla = true}
 local FOLLOW_UP = {idle = true, deal = true}
-local ALL_FAMILIES = {sla = true, idle = true, deal = true}
+local OFFER = {offer = true}
+local ALL_FAMILIES = {sla = true, idle = true, deal = true, offer = true}
 
 local function disarm(prefix, id, families)
   local armed = armed_key(prefix, id)
@@ -256,7 +258,8 @@ local function start_assignment(prefix, id, key, rep, plan, escalate_after, now)
   local assignment = redis.call('HINCRBY', key, 'assignment_id', 1)
   redis.call('HSET', key, 'state', 'assigned', 'assignee', rep, 'assigned_at', now,
              'escalate_after', escalate_after)
-  redis.call('HDEL', key, 'pool', 'pooled_at', 'accepted_at', 'requeued')
+  redis.call('HDEL', key, 'pool', 'pooled_at', 'accepted_at', 'requeued', 'backup', 'offer',
+             'offer_deadline')
   redis.call('SADD', rep_key(prefix, rep, 'open'), id)
   disarm(prefix, id, ALL_FAMILIES)
   arm_plan(prefix, id, plan, {sla = assignment})
@@ -270,44 +273,158 @@ local function has_room(prefix, rep, capacity)
   return capacity == '' or redis.call('SCARD', rep_key(prefix, rep, 'open')) < tonumber(capacity)
 end
 
--- Which of `count` candidates (args from `first`, in rep, plan, capacity triples) takes the
--- lead: nil when all are full. Without rotation, the first in order with room. With rotation,
--- the cursor's turn, or the next in rotation order with room; the cursor then moves past the
--- rep that took the lead. So reps with room stay within one lead of each other, and a full
--- rep's turns pass to the next rep instead of being saved up for a burst when it has room
--- again. When all are full the cursor stays where it is.
-local function pick_candidate(prefix, args, first, count, cursor)
+-- Candidates come in args as rep, SLA plan, capacity, backup: CANDIDATE_FIELDS at a time.
+local CANDIDATE_FIELDS = 4
+
+local function candidate_at(args, base)
+  return {rep = args[base], plan = args[base + 1], capacity = args[base + 2],
+          backup = args[base + 3]}
+end
+
+-- The places in args of `count` candidates from `first`, in the order they are tried: as given,
+-- or, with a rotation cursor, from the cursor's turn; and the turn (nil without a cursor).
+local function in_turn(args, first, count, cursor)
   local start, turn = 0, nil
   if cursor then
     turn = tonumber(redis.call('GET', cursor) or '0')
     start = turn % count
   end
+  local order = {}
   for step = 0, count - 1 do
-    local index = (start + step) % count
-    local base = first + 3 * index
-    if has_room(prefix, args[base], args[base + 2]) then
-      if cursor then
-        redis.call('SET', cursor, turn + step + 1)
+    order[#order + 1] = first + CANDIDATE_FIELDS * ((start + step) % count)
+  end
+  return order, turn
+end
+
+-- Up to `wanted` of the candidates in `order` that have room, and the position in `order` of
+-- the first of them. With rotation, the cursor moves past that first one: so reps with room
+-- stay within one lead of each other, and a full rep's turns pass to the next rep instead of
+-- being saved up for a burst when it has room again. When all are full nothing moves.
+local function pick_with_room(prefix, args, order, cursor, turn, wanted)
+  local picked, first_at = {}, nil
+  for position, base in ipairs(order) do
+    local candidate = candidate_at(args, base)
+    if has_room(prefix, candidate.rep, candidate.capacity) then
+      picked[#picked + 1] = candidate
+      first_at = first_at or position
+      if #picked == wanted then
+        break
       end
-      return base
     end
   end
-  return nil
+  if cursor and first_at then
+    redis.call('SET', cursor, turn + first_at)
+  end
+  return picked, first_at
+end
+
+-- Key accounts are never single-threaded: a backup stands in for the holder (who leaves, is
+-- away, lets the lead slip), and the holder's manager is kept informed; the notice dispatcher
+-- finds the manager, as for escalations. Returns the backup, or nil.
+local function join_team(prefix, id, key, holder, backup, inform, now)
+  local standing_in = nil
+  if backup and backup ~= '' and backup ~= holder and
+      redis.call('SISMEMBER', departed_key(prefix), backup) == 0 then
+    standing_in = backup
+    redis.call('HSET', key, 'backup', backup)
+    notify(prefix, 'backup', id, acting(prefix, backup, now), {owner = holder, backup = backup})
+  end
+  if inform == '1' then
+    notify(prefix, 'key_account', id, holder, {owner = holder, backup = standing_in or ''})
+  end
+  return standing_in
 end
 
 -- How long a metric's window is kept after its last write: MetricStore::kRetention.
 local METRIC_RETENTION_SECONDS = 400 * 24 * 3600
 
+-- The assignee's value goes up by 1 in each of the metric windows `counted`.
+local function count_in(counted, rep)
+  for _, window in ipairs(counted) do
+    -- By float: admins may push fractional values into the same window.
+    redis.call('HINCRBYFLOAT', window, rep, 1)
+    redis.call('EXPIRE', window, METRIC_RETENTION_SECONDS)
+  end
+end
+
+-- Offers. An offered lead is nobody's yet: `offer` (JSON) holds the mode, the window, the pool
+-- it falls to, whether key-account news goes out, the metric windows to count in, the reps it
+-- is offered to now and, for `offer`, those it goes to next. Each round is a new assignment id,
+-- so an answer or an expiry meant for an earlier round is refused or stale.
+
+local function offered_names(offer)
+  local names = {}
+  for _, candidate in ipairs(offer.offered) do
+    names[#names + 1] = candidate.rep
+  end
+  return names
+end
+
+local function offer_round(prefix, id, key, offer, from, by, now)
+  local round = redis.call('HINCRBY', key, 'assignment_id', 1)
+  local due = now + offer.window
+  redis.call('HSET', key, 'state', 'offered', 'offer', cjson.encode(offer), 'offer_deadline', due)
+  disarm(prefix, id, OFFER)
+  arm_plan(prefix, id, {{'offer_expire', due}}, {offer = round})
+  local rule = redis.call('HGET', key, 'rule') or ''
+  -- `rep` is the first asked: whom a dry run or a replay of the rule sends the lead to.
+  record(prefix, id, {event = 'offered', from = from, to = 'offered', reps = offered_names(offer),
+                      rep = offer.offered[1].rep, mode = offer.mode, rule = rule,
+                      assignment = round, deadline = due, by = by})
+  for _, candidate in ipairs(offer.offered) do
+    notify(prefix, 'offered', id, acting(prefix, candidate.rep, now),
+           {owner = candidate.rep, rule = rule, mode = offer.mode, assignment = round,
+            deadline = due})
+  end
+  return round
+end
+
+-- Nobody took it: it waits in the offer's pool to be claimed, and the admins are told.
+local function offer_lapsed(prefix, id, key, offer, reason, by, now)
+  redis.call('HSET', key, 'state', 'pooled', 'pool', offer.pool, 'pooled_at', now)
+  redis.call('HDEL', key, 'offer', 'offer_deadline')
+  redis.call('ZADD', prefix .. ':pool:' .. offer.pool, now, id)
+  disarm(prefix, id, OFFER)
+  record(prefix, id, {event = 'pooled', from = 'offered', to = 'pooled', pool = offer.pool,
+                      reason = reason, by = by})
+  notify(prefix, 'unrouted', id, '', {pool = offer.pool, reason = reason})
+  return 'offer_pooled'
+end
+
+-- The current round ended without a taker: an `offer` goes to the next rep in line who may
+-- still take it (not departed, not passed over before, with room); otherwise, and for a race,
+-- the lead lapses into the pool. Returns 'reoffered' or 'offer_pooled'.
+local function next_offer(prefix, id, key, offer, reason, by, now)
+  if offer.mode == 'offer' then
+    local excluded = key .. ':excluded'
+    while #offer.queue > 0 do
+      local candidate = table.remove(offer.queue, 1)
+      if redis.call('SISMEMBER', departed_key(prefix), candidate.rep) == 0 and
+          redis.call('SISMEMBER', excluded, candidate.rep) == 0 and
+          has_room(prefix, candidate.rep, candidate.capacity) then
+        offer.offered = {candidate}
+        offer_round(prefix, id, key, offer, 'offered', by, now)
+        return 'reoffered'
+      end
+    end
+  end
+  return offer_lapsed(prefix, id, key, offer, reason, by, now)
+end
+
 -- KEYS: intake stream, round-robin cursor (unused when not rotating), then the windows of the
 --       metrics whose `count:` the lead meets: the assignee's value in each goes up by 1
 -- ARGV: prefix, group, intake entry id, lead id, rule, strategy, rotate ('1'|'0'),
 --       decision JSON, email key ('' when none), escalate after (bounces), grade the router
---       gave the lead ('' to keep its own), then for each candidate: rep, SLA plan for that
---       rep ('' for none), capacity (the most open leads the rep may hold, '' for no limit)
--- Returns {assignee, 1 if assigned now or 0 if it already was}, or {'', 2} when every
--- candidate holds its capacity: then nothing changed and the intake entry stays pending, for
--- the caller to route the lead again with fresh loads. A lead is assigned once per routing: a
--- redelivered intake entry (a crashed consumer, a claim) finds it assigned and only acks.
+--       gave the lead ('' to keep its own), offer mode (direct|offer|race|pool_only), offer
+--       window (ms), race size, pool (pool_only's, and where an offer nobody took waits),
+--       inform the manager ('1'|'0'), then for each candidate, best first: rep, SLA plan for that
+--       rep ('' for none), capacity (the most open leads the rep may hold, '' for no limit),
+--       backup for a key account ('' for none)
+-- Returns {assignee, 1 if assigned now or 0 if it already was}; {reps offered, joined by ',',
+-- 3}; {'', 4} when published to the pool; or {'', 2} when every candidate holds its capacity:
+-- then nothing changed and the intake entry stays pending, for the caller to route the lead
+-- again with fresh loads. A lead is routed once per routing: a redelivered intake entry (a
+-- crashed consumer, a claim) finds it routed and only acks.
 local function assign(keys, args)
   local prefix, group, entry, id = args[1], args[2], args[3], args[4]
   local key = lead_key(prefix, id)
@@ -320,30 +437,52 @@ local function assign(keys, args)
     finish_entry(keys[1], group, entry)
     return {redis.call('HGET', key, 'assignee') or '', 0}
   end
-  local escalate_after, bad = limit('escalate after', args, 10)
+  local n, bad = limits(args, {{'escalate after', 10}, {'offer window', 13}, {'race size', 14}})
   if bad then
     return bad
   end
-  local count = math.floor((#args - 11) / 3)
-  if count == 0 or #args ~= 11 + 3 * count then
-    return redis.error_reply('ERR assign needs candidates as rep, plan, capacity triples')
+  local escalate_after, window, race_to = n[1], n[2], n[3]
+  local mode, pool, inform = args[12], args[15], args[16]
+  if mode ~= 'direct' and mode ~= 'offer' and mode ~= 'race' and mode ~= 'pool_only' then
+    return redis.error_reply('ERR offer mode must be direct, offer, race or pool_only')
   end
-  for base = 14, #args, 3 do
+  if mode ~= 'direct' and (pool == nil or pool == '') then
+    return redis.error_reply('ERR ' .. mode .. ' needs a pool')
+  end
+  local first = 17
+  local count = math.floor((#args - first + 1) / CANDIDATE_FIELDS)
+  if count == 0 or #args ~= first - 1 + CANDIDATE_FIELDS * count then
+    return redis.error_reply('ERR assign needs candidates as rep, plan, capacity, backup')
+  end
+  for base = first + 2, #args, CANDIDATE_FIELDS do
     if args[base] ~= '' and not string.match(args[base], '^%d+$') then
       return redis.error_reply('ERR capacity must be empty or a non-negative integer')
     end
   end
-  local chosen = pick_candidate(prefix, args, 12, count, args[7] == '1' and keys[2] or nil)
-  if not chosen then
-    return {'', 2}
+  local plan = {}
+  if mode == 'direct' then
+    for base = first + 1, #args, CANDIDATE_FIELDS do
+      local refused
+      plan, refused = parse_plan(args[base], SLA)
+      if not plan then
+        return refused
+      end
+    end
   end
-  local rep, plan_text = args[chosen], args[chosen + 1]
-  local plan, refused = parse_plan(plan_text, SLA)
-  if not plan then
-    return refused
+  local cursor = args[7] == '1' and keys[2] or nil
+  local order, turn = in_turn(args, first, count, cursor)
+  local picked, first_at = {}, nil
+  -- A publication tells every candidate, full or not: claiming checks the limits.
+  if mode ~= 'pool_only' then
+    picked, first_at = pick_with_room(prefix, args, order, cursor, turn,
+                                      mode == 'race' and race_to or 1)
+    if #picked == 0 then
+      return {'', 2}
+    end
   end
   if state == 'pooled' then
     redis.call('ZREM', prefix .. ':pool:' .. (redis.call('HGET', key, 'pool') or ''), id)
+    redis.call('HDEL', key, 'requeued')
   end
   if args[9] ~= '' then
     redis.call('HSET', key, 'email_key', args[9])
@@ -352,22 +491,54 @@ local function assign(keys, args)
     redis.call('HSET', key, 'grade', args[11])
   end
   local now = now_ms()
-  redis.call('HSET', key, 'rule', args[5], 'strategy', args[6], 'decision', args[8])
-  local assignment = start_assignment(prefix, id, key, rep, plan, escalate_after, now)
-  take_owner(prefix, key, rep)
+  redis.call('HSET', key, 'rule', args[5], 'strategy', args[6], 'decision', args[8],
+             'escalate_after', escalate_after)
+  local counted = {}
   for k = 3, #keys do
-    -- By float: admins may push fractional values into the same window.
-    redis.call('HINCRBYFLOAT', keys[k], rep, 1)
-    redis.call('EXPIRE', keys[k], METRIC_RETENTION_SECONDS)
+    counted[#counted + 1] = keys[k]
   end
+
+  if mode == 'pool_only' then
+    redis.call('HSET', key, 'state', 'pooled', 'pool', pool, 'pooled_at', now)
+    redis.call('ZADD', prefix .. ':pool:' .. pool, now, id)
+    record(prefix, id, {event = 'pooled', from = state, to = 'pooled', pool = pool,
+                        rule = args[5], published = 1, by = 'router'})
+    for _, base in ipairs(order) do
+      notify(prefix, 'published', id, acting(prefix, args[base], now),
+             {owner = args[base], pool = pool, rule = args[5]})
+    end
+    finish_entry(keys[1], group, entry)
+    return {'', 4}
+  end
+
+  if mode == 'offer' or mode == 'race' then
+    local queue = {}
+    if mode == 'offer' then
+      for position = first_at + 1, #order do
+        queue[#queue + 1] = candidate_at(args, order[position])
+      end
+    end
+    local offer = {mode = mode, window = window, pool = pool, inform = inform,
+                   counted = counted, offered = picked, queue = queue}
+    offer_round(prefix, id, key, offer, state, 'router', now)
+    finish_entry(keys[1], group, entry)
+    return {table.concat(offered_names(offer), ','), 3}
+  end
+
+  local chosen = picked[1]
+  plan = parse_plan(chosen.plan, SLA)
+  local assignment = start_assignment(prefix, id, key, chosen.rep, plan, escalate_after, now)
+  take_owner(prefix, key, chosen.rep)
+  count_in(counted, chosen.rep)
   local deadline = plan_due(plan, 'sla_bounce')
-  record(prefix, id, {event = 'assigned', from = state, to = 'assigned', rep = rep,
+  local backup = join_team(prefix, id, key, chosen.rep, chosen.backup, inform, now)
+  record(prefix, id, {event = 'assigned', from = state, to = 'assigned', rep = chosen.rep,
                       rule = args[5], assignment = assignment, sla_deadline = deadline,
-                      by = 'router'})
-  notify(prefix, 'assigned', id, acting(prefix, rep, now),
-         {owner = rep, rule = args[5], assignment = assignment, deadline = deadline or ''})
+                      backup = backup, by = 'router'})
+  notify(prefix, 'assigned', id, acting(prefix, chosen.rep, now),
+         {owner = chosen.rep, rule = args[5], assignment = assignment, deadline = deadline or ''})
   finish_entry(keys[1], group, entry)
-  return {rep, 1}
+  return {chosen.rep, 1}
 end
 
 -- KEYS: intake stream, pool (sorted set by entry time)
@@ -472,8 +643,90 @@ local function return_to_pool(prefix, id, key, holder, pool, now)
   disarm(prefix, id, ALL_FAMILIES)
 end
 
+-- An answer to the current offer round: the offer, the offered candidate `rep` answers for
+-- (themselves, or as the delegate of one who is away), its place in offer.offered, and the
+-- time; or nil and the refusal.
+local function answering(prefix, id, key, rep, assignment)
+  local refused = expect_assignment(key, assignment)
+  if refused then
+    return nil, refused
+  end
+  local now = now_ms()
+  local offer = cjson.decode(redis.call('HGET', key, 'offer'))
+  for index, candidate in ipairs(offer.offered) do
+    if candidate.rep == rep or acting(prefix, candidate.rep, now) == rep then
+      return {offer = offer, chosen = candidate, index = index, now = now}
+    end
+  end
+  return nil, conflict('lead ' .. id .. ' is offered to ' ..
+                       table.concat(offered_names(offer), ', ') .. ', not ' .. rep)
+end
+
+-- An offered candidate (or their delegate) takes the lead: it becomes theirs, accepted at once
+-- (the offer's window was the response SLA), with the follow-up `plan`. In a race the others
+-- are told it is gone.
+local function take_offer(prefix, id, key, rep, assignment, plan)
+  local answer, refused = answering(prefix, id, key, rep, assignment)
+  if not answer then
+    return refused
+  end
+  local offer, chosen, now = answer.offer, answer.chosen, answer.now
+  refused = refuse_departed(prefix, chosen.rep)
+  if refused then
+    return refused
+  end
+  if not has_room(prefix, chosen.rep, chosen.capacity) then
+    return conflict('rep ' .. chosen.rep .. ' holds ' ..
+                    redis.call('SCARD', rep_key(prefix, chosen.rep, 'open')) ..
+                    ' leads (capacity ' .. chosen.capacity .. ')')
+  end
+  local escalate_after = redis.call('HGET', key, 'escalate_after') or '1'
+  local taken = start_assignment(prefix, id, key, chosen.rep, {}, escalate_after, now)
+  take_owner(prefix, key, chosen.rep)
+  count_in(offer.counted, chosen.rep)
+  local backup = join_team(prefix, id, key, chosen.rep, chosen.backup, offer.inform, now)
+  -- 'taken', not 'assigned': the rep acted, and the distribution report counts it for the rule.
+  record(prefix, id, {event = 'taken', from = 'offered', to = 'assigned', rep = chosen.rep,
+                      rule = redis.call('HGET', key, 'rule') or '', assignment = taken,
+                      mode = offer.mode, backup = backup, by = rep})
+  local seq = redis.call('HINCRBY', key, 'activity_seq', 1)
+  redis.call('HSET', key, 'state', 'accepted', 'accepted_at', now, 'last_activity_at', now)
+  arm_plan(prefix, id, plan, {idle = seq, deal = taken})
+  record(prefix, id, {event = 'accepted', from = 'assigned', to = 'accepted', rep = chosen.rep,
+                      assignment = taken, by = rep})
+  for _, other in ipairs(offer.offered) do
+    if other.rep ~= chosen.rep then
+      notify(prefix, 'offer_taken', id, acting(prefix, other.rep, now),
+             {owner = other.rep, taken_by = chosen.rep})
+    end
+  end
+  return 1
+end
+
+-- An offered candidate (or their delegate) declines: they are passed over for this lead from
+-- now on; an `offer` goes to the next in line, a race waits for the others, and a race everyone
+-- declined lapses into the pool.
+local function decline_offer(prefix, id, key, rep, assignment, reason)
+  local answer, refused = answering(prefix, id, key, rep, assignment)
+  if not answer then
+    return refused
+  end
+  local offer, chosen, now = answer.offer, answer.chosen, answer.now
+  table.remove(offer.offered, answer.index)
+  redis.call('SADD', key .. ':excluded', chosen.rep)
+  record(prefix, id, {event = 'declined', from = 'offered', to = 'offered', rep = chosen.rep,
+                      assignment = tonumber(assignment), reason = reason, by = rep})
+  if #offer.offered > 0 then
+    redis.call('HSET', key, 'offer', cjson.encode(offer))
+    return 1
+  end
+  next_offer(prefix, id, key, offer, 'every rep offered the lead declined it', rep, now)
+  return 1
+end
+
 -- KEYS: none
 -- ARGV: prefix, lead id, rep, assignment id, follow-up plan (idle_*/deal_* timers or '')
+-- On an offered lead, the offered rep takes it (see take_offer).
 local function accept(keys, args)
   local prefix, id, rep, assignment = args[1], args[2], args[3], args[4]
   local plan, refused = parse_plan(args[5], FOLLOW_UP)
@@ -481,6 +734,9 @@ local function accept(keys, args)
     return refused
   end
   local key = lead_key(prefix, id)
+  if redis.call('HGET', key, 'state') == 'offered' then
+    return take_offer(prefix, id, key, rep, assignment, plan)
+  end
   local state
   state, refused = expect_move(prefix, key, id, {'assigned'}, assignment, rep)
   if not state then
@@ -498,6 +754,7 @@ end
 
 -- KEYS: none
 -- ARGV: prefix, lead id, rep, assignment id, reason, pool name ('' for nurture)
+-- On an offered lead, the offered rep declines it (see decline_offer); the pool is not used.
 local function reject(keys, args)
   local prefix, id, rep, assignment, reason = args[1], args[2], args[3], args[4], args[5]
   local pool = args[6] ~= '' and args[6] or 'nurture'
@@ -505,6 +762,9 @@ local function reject(keys, args)
     return redis.error_reply('ERR reject needs a reason')
   end
   local key = lead_key(prefix, id)
+  if redis.call('HGET', key, 'state') == 'offered' then
+    return decline_offer(prefix, id, key, rep, assignment, reason)
+  end
   local state, refused = expect_move(prefix, key, id, {'assigned', 'accepted'}, assignment, rep)
   if not state then
     return refused

@@ -67,6 +67,10 @@ Result<Assignment> AssignmentFromReply(const Result<RedisReply>& reply) {
       return Assignment{std::move(rep).value(), AssignOutcome::kAssigned};
     case 2:
       return Assignment{std::string(), AssignOutcome::kAllFull};
+    case 3:
+      return Assignment{std::move(rep).value(), AssignOutcome::kOffered};
+    case 4:
+      return Assignment{std::string(), AssignOutcome::kPublished};
     default:
       return Transient("redis: unexpected assign outcome");
   }
@@ -184,25 +188,41 @@ awaitable<std::vector<Result<Assignment>>> LeadStore::AssignAll(
   std::vector<Args> calls;
   std::vector<std::size_t> called;  // which request each call serves
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    const auto& [entry, decision, email_key, sla_plans, capacities, escalate_after, counted_in] =
-        requests[i];
-    if (sla_plans.size() != decision.candidates.size() ||
-        capacities.size() != decision.candidates.size()) {
-      results.emplace_back(Rejected("assign needs one SLA plan and one capacity per candidate"));
+    const auto& [entry, decision, email_key, sla_plans, capacities, escalate_after, counted_in,
+                 teams] = requests[i];
+    const std::size_t candidates = decision.candidates.size();
+    if (sla_plans.size() != candidates || capacities.size() != candidates ||
+        (!teams.empty() && teams.size() != candidates)) {
+      results.emplace_back(
+          Rejected("assign needs one SLA plan, capacity and (when any) team per candidate"));
       continue;
     }
     results.emplace_back(Transient("redis: no reply"));
     const bool rotate = !decision.round_robin_cursor.empty();
-    Args args{keys_.Prefix(),     std::string(kPipelineGroup),
-              entry.entry_id,     entry.lead_id,
-              decision.rule,      decision.strategy,
-              rotate ? "1" : "0", router::ToJson(decision),
-              email_key,          std::to_string(escalate_after),
-              decision.grade};
-    for (std::size_t c = 0; c < sla_plans.size(); ++c) {
+    const bool inform = std::any_of(teams.begin(), teams.end(),
+                                    [](const auto& team) { return team.inform_manager; });
+    const config::OfferSettings& offer = decision.offer;
+    Args args{keys_.Prefix(),
+              std::string(kPipelineGroup),
+              entry.entry_id,
+              entry.lead_id,
+              decision.rule,
+              decision.strategy,
+              rotate ? "1" : "0",
+              router::ToJson(decision),
+              email_key,
+              std::to_string(escalate_after),
+              decision.grade,
+              std::string(router::OfferModeName(offer.mode)),
+              std::to_string(offer.window.count()),
+              std::to_string(offer.race_to),
+              offer.pool,
+              inform ? "1" : "0"};
+    for (std::size_t c = 0; c < candidates; ++c) {
       args.push_back(decision.candidates[c]);
       args.push_back(sla_plans[c]);
       args.push_back(capacities[c] ? std::to_string(*capacities[c]) : std::string());
+      args.push_back(teams.empty() ? std::string() : teams[c].backup);
     }
     Args keys{keys_.Intake(), keys_.Cursor(rotate ? decision.round_robin_cursor : "unused")};
     keys.insert(keys.end(), counted_in.begin(), counted_in.end());
@@ -224,7 +244,7 @@ awaitable<Result<TimerSweep>> LeadStore::FireDue(std::int64_t limit,
   auto reply = co_await redis_.AsyncCommand(std::move(command), use_awaitable);
   if (!reply) co_return reply.error();
   const auto& n = reply.value().elements;
-  if (n.size() != 10) co_return Transient("redis: unexpected fire_due reply");
+  if (n.size() != 12) co_return Transient("redis: unexpected fire_due reply");
   const auto at = [](std::int64_t ms) { return WallTime{std::chrono::milliseconds(ms)}; };
   TimerSweep sweep;
   sweep.now = at(n[0].integer);
@@ -237,6 +257,8 @@ awaitable<Result<TimerSweep>> LeadStore::FireDue(std::int64_t limit,
   sweep.reminded = n[7].integer;
   sweep.returned = n[8].integer;
   sweep.kept_locked = n[9].integer;
+  sweep.reoffered = n[10].integer;
+  sweep.offer_pooled = n[11].integer;
   co_return sweep;
 }
 

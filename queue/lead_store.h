@@ -41,10 +41,12 @@ enum class AssignOutcome {
   // Every candidate held its capacity by then (the router's loads were outdated): nothing
   // changed and the intake entry is still pending, for the lead to be routed again.
   kAllFull,
+  kOffered,    // offered (mode offer or race) to the reps in `rep`, joined by ','
+  kPublished,  // published to a pool for claiming (mode pool_only)
 };
 
 struct Assignment {
-  std::string rep;  // empty when kAllFull
+  std::string rep;  // empty when kAllFull or kPublished
   AssignOutcome outcome = AssignOutcome::kAssigned;
 };
 
@@ -60,6 +62,8 @@ struct TimerSweep {
   std::int64_t reminded = 0;         // reminders written to the notification outbox
   std::int64_t returned = 0;         // accepted leads returned to the pool for inactivity
   std::int64_t kept_locked = 0;      // return reminders and returns skipped: the lead is locked
+  std::int64_t reoffered = 0;        // offers nobody answered in time, now offered to the next rep
+  std::int64_t offer_pooled = 0;     // offers and races nobody answered in time, now in the pool
 };
 
 // One entry of the intake stream, handed to the pipeline (which reads the stream).
@@ -70,7 +74,8 @@ struct IntakeEntry {
 
 // What the pipeline asks of one routed entry: `sla_plans` holds the encoded SLA timers
 // (lifecycle::TimerPlan) and `capacities` the most open leads each may hold (config
-// Rep::capacity, nullopt for no limit), for each of the decision's candidates, in order.
+// Rep::capacity, nullopt for no limit), for each of the decision's candidates, in order. The
+// decision's `offer` says how the lead is handed out.
 struct AssignRequest {
   IntakeEntry entry;
   router::Decision decision;
@@ -80,6 +85,9 @@ struct AssignRequest {
   std::uint32_t escalate_after = 0;
   // The metric windows (RedisKeys::Metric) in which the assignee is counted for this lead.
   std::vector<std::string> counted_in;
+  // For a key-account grade (router::Router::TeamFor), each candidate's team, in order; empty
+  // for other grades.
+  std::vector<router::KeyAccountTeam> teams;
 };
 
 // All methods run on the Redis client's executor. Errors: kTransient when Redis is away or

@@ -30,6 +30,12 @@ class RedisKeys {
   std::string Metric(std::string_view name, std::string_view window_id) const {
     return prefix_ + ":metric:" + std::string(name) + ":" + std::string(window_id);
   }
+  // Shadow mode (queue/shadow_log.h): what the shadow rules would have done with each lead,
+  // and their own rotations, apart from the live cursors.
+  std::string Shadow() const { return prefix_ + ":shadow"; }
+  std::string ShadowCursor(std::string_view name) const {
+    return Shadow() + ":cursor:" + std::string(name);
+  }
 
  private:
   std::string prefix_;

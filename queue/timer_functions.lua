@@ -53,6 +53,23 @@ function fire.sla_bounce(prefix, id, key, token, due, now, ctx)
   return 'bounced'
 end
 
+-- Nobody answered the round in time: the reps it was offered to are passed over for this lead
+-- from now on, and it goes to the next in line or lapses into the pool (see next_offer).
+function fire.offer_expire(prefix, id, key, token, due, now)
+  if redis.call('HGET', key, 'state') ~= 'offered' or
+      redis.call('HGET', key, 'assignment_id') ~= token then
+    return nil
+  end
+  local offer = cjson.decode(redis.call('HGET', key, 'offer'))
+  local silent = offered_names(offer)
+  for _, rep in ipairs(silent) do
+    redis.call('SADD', key .. ':excluded', rep)
+  end
+  record(prefix, id, {event = 'offer_expired', from = 'offered', to = 'offered', reps = silent,
+                      assignment = tonumber(token), due = due, by = 'timer'})
+  return next_offer(prefix, id, key, offer, 'nobody took the offer in time', 'timer', now)
+end
+
 -- A locked lead is not returned, so its holder is not told it will be.
 local function remind_return(prefix, id, key, reason, returns_at, now)
   if redis.call('HGET', key, 'locked') == '1' then
@@ -144,7 +161,7 @@ end
 -- KEYS: timers (sorted set by due time), intake stream
 -- ARGV: prefix, limit, inactivity pool
 -- Returns {now, next due or -1, fired, stale, bounced, requeued, escalated, reminded, returned,
--- kept_locked}. Each due timer is taken off the set before it acts, and the whole call is
+-- kept_locked, reoffered, offer_pooled}. Each due timer is taken off the set before it acts, and the whole call is
 -- atomic, so any number of daemons may call this and a timer fires once.
 local function fire_due(keys, args)
   local prefix = args[1]
@@ -154,7 +171,8 @@ local function fire_due(keys, args)
   end
   local ctx = {intake = keys[2], inactivity_pool = args[3],
                counts = {fired = 0, stale = 0, bounced = 0, requeued = 0, escalated = 0,
-                         reminded = 0, returned = 0, kept_locked = 0}}
+                         reminded = 0, returned = 0, kept_locked = 0, reoffered = 0,
+                         offer_pooled = 0}}
   if ctx.inactivity_pool == nil or ctx.inactivity_pool == '' then
     return redis.error_reply('ERR fire_due needs the inactivity pool')
   end
@@ -179,7 +197,8 @@ local function fire_due(keys, args)
   local next_due = redis.call('ZRANGE', keys[1], 0, 0, 'WITHSCORES')
   local c = ctx.counts
   return {now, next_due[2] and tonumber(next_due[2]) or -1, c.fired, c.stale, c.bounced,
-          c.requeued, c.escalated, c.reminded, c.returned, c.kept_locked}
+          c.requeued, c.escalated, c.reminded, c.returned, c.kept_locked, c.reoffered,
+          c.offer_pooled}
 end
 
 -- KEYS: none

@@ -9,7 +9,7 @@ namespace leadd::router {
 
 struct AuditEvent {
   std::string lead;
-  std::string event;       // ingested, assigned, pooled, reassigned, claimed, bounced, ...
+  std::string event;       // ingested, assigned, offered, taken, pooled, reassigned, claimed, ...
   std::int64_t at_ms = 0;  // when it happened, epoch ms (Redis TIME)
   std::string rep;         // who has the lead now; for a bounce, who lost it
   std::string rule;        // the rule that routed it ('assigned' only)

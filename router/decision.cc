@@ -4,6 +4,20 @@
 
 namespace leadd::router {
 
+std::string_view OfferModeName(config::OfferMode mode) {
+  switch (mode) {
+    case config::OfferMode::kDirect:
+      return "direct";
+    case config::OfferMode::kOffer:
+      return "offer";
+    case config::OfferMode::kRace:
+      return "race";
+    case config::OfferMode::kPoolOnly:
+      return "pool_only";
+  }
+  return "direct";
+}
+
 std::string ToJson(const Decision& decision) {
   JsonWriter json;
   json.BeginObject().Member("rule", decision.rule).Member("strategy", decision.strategy);
@@ -34,6 +48,18 @@ std::string ToJson(const Decision& decision) {
   json.EndArray();
   if (!decision.grade.empty()) {
     json.Member("grade", decision.grade).Member("grade_reason", decision.grade_reason);
+  }
+  if (decision.offer.mode != config::OfferMode::kDirect) {
+    json.Key("offer").BeginObject().Member("mode", OfferModeName(decision.offer.mode));
+    if (decision.offer.mode == config::OfferMode::kPoolOnly) {
+      json.Member("pool", decision.offer.pool);
+    } else {
+      json.Key("window_ms").Int(decision.offer.window.count());
+      if (decision.offer.mode == config::OfferMode::kRace) {
+        json.Key("to").Int(decision.offer.race_to);
+      }
+    }
+    json.EndObject();
   }
   json.EndObject();
   return json.Text();

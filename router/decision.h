@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "config/settings.h"
+
 namespace leadd::router {
 
 // A rep a rule's strategy named but could not offer the lead to, and why.
@@ -31,6 +33,13 @@ struct PassedOver {
   std::string_view test;   // a field's name ("country") or "match"; static storage
 };
 
+// Key accounts are never single-threaded: who stands in for the assignee, and whether their
+// manager (whom the notice dispatcher finds, as for escalations) is told of the assignment.
+struct KeyAccountTeam {
+  std::string backup;  // empty: none wanted, or nobody to stand in
+  bool inform_manager = false;
+};
+
 struct Decision {
   std::string rule;      // the rule that yielded candidates; empty when none did
   std::string strategy;  // "owner", "round_robin"
@@ -47,6 +56,9 @@ struct Decision {
   // `when:` it meets), and why; empty when the lead had its own or met none.
   std::string grade;
   std::string grade_reason;
+  // How the deciding rule hands the lead out: with offer, race or pool_only, `candidates` is
+  // the whole ranking, best first (or in rotation from the cursor).
+  config::OfferSettings offer;
 
   bool Routed() const { return !candidates.empty(); }
   std::string_view RuleName(const PassedOver& passed) const {
@@ -67,6 +79,9 @@ void ForEachRule(const Decision& decision, Tried&& tried, Passed&& passed) {
   }
   for (; next_tried != decision.trace.end(); ++next_tried) tried(*next_tried);
 }
+
+// "direct", "offer", "race", "pool_only": as the rules file writes it.
+std::string_view OfferModeName(config::OfferMode mode);
 
 // The decision as a JSON document (stored with the lead, printed by leadctl). Its "trace" lists
 // every rule looked at in order: an object for a rule that was tried, and a pair

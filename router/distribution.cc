@@ -40,8 +40,9 @@ std::vector<Row> InOrder(const std::vector<std::string>& configured,
 bool Counted(const AuditEvent& event) {
   if (event.lead.empty()) return false;  // a rep's own event (away, back, departed)
   if (event.event == "assigned" || event.event == "pooled") return event.by == kByRouter;
-  return event.event == "ingested" || event.event == "reassigned" || event.event == "claimed" ||
-         event.event == "bounced";
+  // A lead a rule offered counts when a rep takes it, for the rule (the rep's own act).
+  return event.event == "ingested" || event.event == "taken" || event.event == "reassigned" ||
+         event.event == "claimed" || event.event == "bounced";
 }
 
 }  // namespace
@@ -69,7 +70,7 @@ DistributionReport Distribute(const std::vector<AuditEvent>& events,
       continue;
     }
     auto& rep = RowNamed(by_rep, event.rep, &RepDistribution::rep);
-    if (event.event == "assigned") {
+    if (event.event == "assigned" || event.event == "taken") {
       ++rep.routed;
       ++rep.routed_by_rule[event.rule];
       ++RowNamed(by_rule, event.rule, &RuleDistribution::rule).routed;

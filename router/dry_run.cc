@@ -27,15 +27,18 @@ DryRunResult DryRun::Route(Lead lead) {
     ++unrouted_;
     return result;
   }
-  // The Function `assign`: a rotation picks by INCR on the cursor, (counter - 1) % n.
+  ++leads_by_rule_[decision.rule];
+  ++from_source;
+  // Published for claiming: it lands on nobody yet.
+  if (decision.offer.mode == config::OfferMode::kPoolOnly) return result;
+  // The Function `assign`: a rotation picks by INCR on the cursor, (counter - 1) % n. An offer
+  // or a race counts for the first rep offered, who takes it unless they decline.
   std::size_t pick = 0;
   if (!decision.round_robin_cursor.empty()) {
     pick = cursors_[decision.round_robin_cursor]++ % decision.candidates.size();
   }
   result.rep = decision.candidates[pick];
   ++state_.open_leads[result.rep];
-  ++leads_by_rule_[decision.rule];
-  ++from_source;
   // The first registration wins (HSETNX), as the Function's take_owner.
   if (!email_key.empty()) owner_by_email_key_.try_emplace(email_key, result.rep);
   return result;

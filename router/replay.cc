@@ -32,7 +32,8 @@ std::vector<ReplayedLead> LeadsToReplay(const std::vector<AuditEvent>& events) {
       if (index.emplace(event.lead, leads.size()).second) leads.push_back({event.lead, {}});
       continue;
     }
-    const bool assigned = event.event == "assigned";
+    // An offer or a race counts for the first rep asked, as in a dry run.
+    const bool assigned = event.event == "assigned" || event.event == "offered";
     if ((!assigned && event.event != "pooled") || event.by != kByRouter) continue;
     const auto found = index.find(event.lead);
     if (found == index.end()) continue;

@@ -176,6 +176,39 @@ Router::Router(const config::DaemonSettings& settings) : Router(settings.rules, 
       grading_.push_back({name, *grade->second.when});
     }
   }
+  for (const auto& [name, grade] : settings.grades) {
+    if (grade.backup || grade.inform_manager) {
+      team_grades_.emplace(name, TeamGrade{grade.backup, grade.inform_manager});
+    }
+  }
+}
+
+KeyAccountTeam Router::TeamFor(std::string_view grade, std::string_view rep,
+                               const std::vector<std::string>& candidates) const {
+  const auto found = team_grades_.find(grade);
+  if (found == team_grades_.end()) return {};
+  const config::Rep* holder = FindRep(rep);
+  KeyAccountTeam team;
+  team.inform_manager = found->second.inform_manager;
+  if (!found->second.backup) return team;
+  if (holder != nullptr && !holder->backup.empty()) {
+    team.backup = holder->backup;
+    return team;
+  }
+  // Without a backup of their own, the next of the rule's ranking stands in: the rep the rule
+  // would have chosen had the assignee not been there.
+  const auto at = std::find(candidates.begin(), candidates.end(), rep);
+  for (auto next = at == candidates.end() ? candidates.begin() : std::next(at);
+       next != candidates.end(); ++next) {
+    if (*next != rep) {
+      team.backup = *next;
+      break;
+    }
+  }
+  if (team.backup.empty() && at != candidates.end() && at != candidates.begin()) {
+    team.backup = candidates.front();
+  }
+  return team;
 }
 
 std::vector<Router::MetricWindow> Router::CountedMetrics(
@@ -322,6 +355,9 @@ void Router::Choose(const config::Rule& rule, const Lead& lead, const RoutingSta
                     Outcome& result) const {
   auto& candidates = result.candidates;
   if (candidates.empty()) return;
+  // An offer goes to the next rep when the first declines, a race to several at once, and a
+  // publication tells every candidate: those modes keep the whole ranking, best first.
+  const bool ranked = rule.offer.mode != config::OfferMode::kDirect;
   if (const auto* top = std::get_if<config::TopStrategy>(&rule.assign)) {
     // The best `among` eligible reps, and whoever ties with the last of them, take turns.
     const auto values = MetricValues(state, top->metric);
@@ -330,6 +366,10 @@ void Router::Choose(const config::Rule& rule, const Lead& lead, const RoutingSta
     while (kept < candidates.size() &&
            values(candidates[kept].id) == values(candidates[kept - 1].id)) {
       ++kept;
+    }
+    if (ranked) {
+      result.outcome += "; ranked by " + top->metric + ": " + Listed(candidates);
+      return;
     }
     candidates.resize(kept);
     if (kept > 1) {
@@ -353,7 +393,11 @@ void Router::Choose(const config::Rule& rule, const Lead& lead, const RoutingSta
       result.outcome.append(" ").append(candidate.id).append(" (");
       result.outcome.append(std::to_string(open)).append(" open)");
     }
-    candidates = {by_load.front().second};
+    candidates.clear();
+    for (const auto& each : by_load) {
+      candidates.push_back(each.second);
+      if (!ranked) break;
+    }
     return;
   }
   std::vector<std::uint32_t> weights(candidates.size(), 1);
@@ -369,7 +413,10 @@ void Router::Choose(const config::Rule& rule, const Lead& lead, const RoutingSta
   const std::size_t chosen = PickByWeight(weights, point);
   result.outcome += "; the lead's hash falls on share " + std::to_string(point + 1) + " of " +
                     std::to_string(total) + ": " + std::string(candidates[chosen].id);
-  candidates = {candidates[chosen]};
+  // Ranked: the hash's pick first, then the others in roster order after it.
+  std::rotate(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(chosen),
+              candidates.end());
+  if (!ranked) candidates.resize(1);
 }
 
 Decision Router::Decide(const Lead& lead, const std::optional<dedupe::OwnerMatch>& owner,
@@ -422,6 +469,7 @@ Decision Router::Decide(const Lead& lead, const std::optional<dedupe::OwnerMatch
         decision.candidates.emplace_back(candidate.id);
       }
       decision.round_robin_cursor = std::move(result.cursor);
+      decision.offer = rule.offer;
       return decision;
     }
   }

@@ -78,6 +78,12 @@ class Router {
     const config::Rep* found = FindRep(rep);
     return found == nullptr ? std::nullopt : found->capacity;
   }
+  // For a lead of `grade` that goes to `rep`, among the decision's `candidates`: nothing for
+  // other than key-account grades (`team:`); else whether the manager is told, and the backup:
+  // the rep's own, else the next candidate after them (else the first, when they were not
+  // first).
+  KeyAccountTeam TeamFor(std::string_view grade, std::string_view rep,
+                         const std::vector<std::string>& candidates) const;
 
  private:
   // A rep a strategy named: its id as the rule or owner wrote it, the configured rep (null
@@ -113,6 +119,11 @@ class Router {
   };
 
   std::vector<Grading> grading_;
+  struct TeamGrade {
+    bool backup = false;
+    bool inform_manager = false;
+  };
+  std::map<std::string, TeamGrade, std::less<>> team_grades_;
   std::vector<config::Rule> rules_;
   std::shared_ptr<const std::vector<std::string>> rule_names_;
   RuleIndex rule_index_;

@@ -46,6 +46,7 @@ class CapacityTest : public LeadFixture {
                          std::vector<std::string>(reps.size()),
                          capacities,
                          2,
+                         {},
                          {}};
   }
 
@@ -138,9 +139,15 @@ TEST_F(CapacityTest, ACapacityIsACountOrNothing) {
                                    "",
                                    "2",
                                    "",
+                                   "direct",
+                                   "0",
+                                   "3",
+                                   "",
+                                   "0",
                                    "ana",
                                    "",
-                                   "ten"};
+                                   "ten",
+                                   ""};
   const std::string before = Digest();
   auto refused = server_->Run(command);
   ASSERT_FALSE(refused);

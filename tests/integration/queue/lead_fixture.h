@@ -156,7 +156,7 @@ class LeadFixture : public ::testing::Test {
     decision.strategy = "owner";
     decision.candidates = {rep};
     auto assigned = Await(store_->Assign(
-        AssignRequest{entry, decision, email_key, {plan}, {std::nullopt}, escalate_after, {}}));
+        AssignRequest{entry, decision, email_key, {plan}, {std::nullopt}, escalate_after, {}, {}}));
     ASSERT_TRUE(assigned) << assigned.error().detail;
     EXPECT_EQ(assigned.value().outcome, AssignOutcome::kAssigned);
     EXPECT_EQ(assigned.value().rep, rep);

@@ -120,7 +120,7 @@ class LeadTransitionsTest : public ::testing::Test {
     decision.strategy = "owner";
     decision.candidates = {rep};
     auto assigned = Await(store_->Assign(
-        AssignRequest{IntakeEntry{"0-1", id}, decision, "", {""}, {std::nullopt}, 2, {}}));
+        AssignRequest{IntakeEntry{"0-1", id}, decision, "", {""}, {std::nullopt}, 2, {}, {}}));
     EXPECT_TRUE(assigned) << assigned.error().detail;
     return id;
   }
@@ -572,6 +572,7 @@ TEST_F(LeadTransitionsTest, RoundRobinIsFairWithinOneOverAnyRun) {
                                        std::vector<std::string>(reps.size()),
                                        std::vector<std::optional<std::uint32_t>>(reps.size()),
                                        2,
+                                       {},
                                        {}});
     }
     // Wrapped so that Await has a Result to fill in when the coroutine never finishes.
@@ -710,6 +711,7 @@ class SlaDeadlineTest : public LeadTransitionsTest {
                                                        {BounceAfter(within)},
                                                        {std::nullopt},
                                                        escalate_after,
+                                                       {},
                                                        {}}));
     EXPECT_TRUE(assigned) << assigned.error().detail;
     if (assigned) {
@@ -905,6 +907,7 @@ TEST_F(SlaDeadlineTest, EscalatesAfterTheConfiguredBounces) {
                                                   {BounceAfter(milliseconds(1))},
                                                   {std::nullopt},
                                                   2,
+                                                  {},
                                                   {}}));
   ASSERT_TRUE(again);
   EXPECT_EQ(again.value().outcome, AssignOutcome::kAlreadyAssigned);

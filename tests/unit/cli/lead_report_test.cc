@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+
 namespace leadd::cli {
 namespace {
 
@@ -57,6 +60,26 @@ TEST(ExplanationTest, SaysWhichRuleChoseAndWhoWasPassedOver) {
             "(2 of 2); dave (1 open)\n"
             "Passed over\n"
             "  carol by inside-sales: at capacity (2 of 2)\n");
+}
+
+TEST(ExplanationTest, AnOfferARaceAndAPublicationSaySo) {
+  const auto explain = [](std::string_view offer) {
+    const auto page = FormatExplanation(
+        R"({"lead":{"id":"L-5","state":"offered","decision":{"rule":"web","strategy":"top",)"
+        R"("candidates":["bob","alice"],"trace":[],"offer":)" +
+        std::string(offer) + R"(}},"history":[]})");
+    EXPECT_TRUE(page) << page.error().detail;
+    return page ? page.value() : std::string();
+  };
+  EXPECT_EQ(explain(R"({"mode":"offer","window_ms":600000})"),
+            "L-5 was routed by rule 'web' (top) to bob, alice (offered one at a time, 600 s "
+            "each, in this order)\nRules, in order\n");
+  EXPECT_EQ(explain(R"({"mode":"race","window_ms":60000,"to":2})"),
+            "L-5 was routed by rule 'web' (top) to bob, alice (a race: offered to the first 2 "
+            "with room at once, 60 s to take it)\nRules, in order\n");
+  EXPECT_EQ(explain(R"({"mode":"pool_only","pool":"vip"})"),
+            "L-5 was routed by rule 'web' (top) to bob, alice (published to pool vip for them to "
+            "claim)\nRules, in order\n");
 }
 
 TEST(ExplanationTest, ARotationAndAnUnroutedLeadSaySo) {

@@ -6,27 +6,26 @@
 namespace leadd::cli {
 namespace {
 
-TEST(DistributionTargetTest, FlagsBecomeTheQuery) {
+TEST(ReportTargetTest, FlagsBecomeTheQuery) {
   bool as_json = false;
-  auto target = DistributionTarget({"distribution", "--since", "30d"}, as_json);
+  auto target = ReportTarget({"distribution", "--since", "30d"}, as_json);
   ASSERT_TRUE(target) << target.error().detail;
   EXPECT_EQ(target.value(), "/v1/reports/distribution?since=30d");
   EXPECT_FALSE(as_json);
-  target =
-      DistributionTarget({"distribution", "--until", "7d", "--since", "1d12h", "--json"}, as_json);
+  target = ReportTarget({"distribution", "--until", "7d", "--since", "1d12h", "--json"}, as_json);
   ASSERT_TRUE(target) << target.error().detail;
   EXPECT_EQ(target.value(), "/v1/reports/distribution?since=1d12h&until=7d");
   EXPECT_TRUE(as_json);
 }
 
-TEST(DistributionTargetTest, RefusesWhatIsNotADistributionRequest) {
+TEST(ReportTargetTest, RefusesWhatIsNotAReportRequest) {
   bool as_json = false;
   const auto refused = [&](const std::vector<std::string>& args) {
-    const auto target = DistributionTarget(args, as_json);
+    const auto target = ReportTarget(args, as_json);
     return target ? std::string() : target.error().detail;
   };
   EXPECT_EQ(refused({"distribution"}), "--since is required (e.g. --since 30d)");
-  EXPECT_EQ(refused({"sales", "--since", "1d"}), "the one report is 'distribution'");
+  EXPECT_EQ(refused({"sales", "--since", "1d"}), "the reports are 'distribution' and 'shadow'");
   EXPECT_EQ(refused({"distribution", "--since", "1d&until=2d"}),
             "--since takes a duration such as 30d");
   EXPECT_EQ(refused({"distribution", "--since", "1d", "--until", "x y"}),
@@ -72,6 +71,49 @@ TEST(FormatDistributionTest, PrintsTablesPerRepRuleAndSource) {
             "bounced 1\n");
   EXPECT_FALSE(FormatDistribution(R"({"error":"no"})"));
   EXPECT_FALSE(FormatDistribution("not json"));
+}
+
+TEST(ReportTargetTest, ShadowTakesTheSameWindow) {
+  bool as_json = false;
+  const auto target = ReportTarget({"shadow", "--since", "7d", "--json"}, as_json);
+  ASSERT_TRUE(target) << target.error().detail;
+  EXPECT_EQ(target.value(), "/v1/reports/shadow?since=7d");
+  EXPECT_TRUE(as_json);
+}
+
+TEST(FormatShadowTest, PrintsTotalsCountsAndTheDifferences) {
+  const auto page = FormatShadow(
+      R"({"since":"2026-11-17T07:00:00Z","until":"2026-11-24T07:00:00Z","leads":4,)"
+      R"("same_rep":1,"other_rep":1,"shadow_pooled":1,"shadow_assigned":1,"both_pooled":0,)"
+      R"("reps":[{"rep":"alice","live":3,"shadow":1},{"rep":"bob","live":0,"shadow":2}],)"
+      R"("rules":[{"rule":"web","live":3,"shadow":0},{"rule":"web-rr","live":0,"shadow":3}],)"
+      R"("differences":[{"lead":"L-2","live_rep":"alice","shadow_rep":"bob",)"
+      R"("shadow_rule":"web-rr"},{"lead":"L-3","live_rep":"alice","shadow_rep":"",)"
+      R"("shadow_rule":""}],"more_differences":1})");
+  ASSERT_TRUE(page) << page.error().detail;
+  EXPECT_EQ(page.value(),
+            "Shadow rules against the live ones from 2026-11-17T07:00:00Z to "
+            "2026-11-24T07:00:00Z\n"
+            "\n"
+            "Leads compared 4: same rep 1, another rep 1, to the pool while live assigned 1, to a "
+            "rep while live pooled 1, pooled by both 0\n"
+            "\n"
+            "By rep\n"
+            "  rep    live  shadow  change\n"
+            "  alice     3       1      -2\n"
+            "  bob       0       2      +2\n"
+            "\n"
+            "By rule\n"
+            "  rule    live  shadow  change\n"
+            "  web        3       0      -3\n"
+            "  web-rr     0       3      +3\n"
+            "\n"
+            "Differences\n"
+            "  lead  live rep  shadow rep  shadow rule\n"
+            "  L-2   alice     bob         web-rr\n"
+            "  L-3   alice     (pool)\n"
+            "  and 1 more\n");
+  EXPECT_FALSE(FormatShadow(R"({"error":"no"})"));
 }
 
 }  // namespace

@@ -94,6 +94,23 @@ TEST(DistributionTest, OnlyTheRoutersAssignmentsCountAsRouted) {
   EXPECT_TRUE(LeadsNeedingSource(events).empty());
 }
 
+TEST(DistributionTest, AnOfferCountsForTheRepWhoTookItByTheRulesName) {
+  const std::vector<AuditEvent> events = {
+      Event("L-1", "ingested", "", "", "intake"),
+      Event("L-1", "offered", "alice", "main-account"),
+      Event("L-1", "declined", "alice", "", "alice"),
+      Event("L-1", "offered", "bob", "main-account", "alice"),
+      Event("L-1", "taken", "bob", "main-account", "bob"),
+  };
+  const auto report = Distribute(events, {"alice", "bob"}, {"main-account"}, SourceOf);
+  EXPECT_EQ(report.routed, 1u);
+  ASSERT_EQ(report.reps.size(), 2u);
+  EXPECT_EQ(report.reps[0].routed, 0u);
+  EXPECT_EQ(report.reps[1].routed, 1u);
+  ASSERT_EQ(report.rules.size(), 1u);
+  EXPECT_EQ(report.rules[0].routed, 1u);
+}
+
 TEST(DistributionTest, EachLeadNeedsItsSourceLookedUpOnce) {
   const std::vector<AuditEvent> events = {
       Event("L-1", "ingested", "", "", "intake"), Event("L-1", "assigned", "alice", "x"),

@@ -13,6 +13,7 @@ namespace leadd::router {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::Pair;
 
@@ -125,6 +126,28 @@ TEST(DryRunTest, AFullRepTakesNoMoreAndAFullTeamLeavesTheLeadInThePool) {
   EXPECT_EQ(pooled.rep, "");
   EXPECT_THAT(pooled.decision.trace[0].outcome, HasSubstr("skipped alice: at capacity (1 of 1)"));
   EXPECT_THAT(pooled.decision.trace[0].outcome, HasSubstr("skipped bob: at capacity (2 of 2)"));
+}
+
+TEST(DryRunTest, AnOfferCountsForTheFirstRepOfferedAndAPublicationForNobody) {
+  config::Rule offered{"offered", config::LeastLoadedStrategy{{"alice", "bob"}}};
+  offered.offer.mode = config::OfferMode::kOffer;
+  offered.when = ForCountry("DE");
+  config::Rule published{"published", config::RoundRobinStrategy{{"alice", "bob"}}};
+  published.offer.mode = config::OfferMode::kPoolOnly;
+  DryRun run(Settings({offered, published}));
+  Lead german = From("");
+  german.country = "DE";
+  const auto first = run.Route(german);
+  EXPECT_EQ(first.rep, "alice");
+  EXPECT_THAT(first.decision.candidates, ElementsAre("alice", "bob"));
+  EXPECT_EQ(run.Route(german).rep, "bob") << "alice holds the first";
+  const auto pooled = run.Route(From(""));
+  EXPECT_EQ(pooled.rep, "");
+  EXPECT_EQ(pooled.decision.rule, "published");
+  const auto summary = run.Summary();
+  EXPECT_THAT(summary.by_rule, ElementsAre(Field(&DryRunSummary::Count::leads, 2),
+                                           Field(&DryRunSummary::Count::leads, 1)));
+  EXPECT_EQ(summary.unrouted, 0U);
 }
 
 TEST(DryRunTest, LeastLoadedCountsTheRunsOwnAssignments) {

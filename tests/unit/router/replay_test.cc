@@ -28,9 +28,15 @@ TEST(LeadsToReplayTest, ArrivalOrderAndTheRoutersFirstMove) {
       Event("L-10", "ingested", "", "", "intake"),
       Event("L-10", "reassigned", "dave", "", "admin"),  // not the router's: still waiting
       Event("L-9", "claimed", "bob", "", "bob"),
+      Event("L-11", "ingested", "", "", "intake"),
+      Event("L-11", "offered", "erin", "web"),  // an offer: for the first rep asked
+      Event("L-11", "taken", "erin", "web", "erin"),
   };
   const auto leads = LeadsToReplay(events);
-  ASSERT_EQ(leads.size(), 3u);
+  ASSERT_EQ(leads.size(), 4u);
+  EXPECT_EQ(leads[3].before.outcome, FirstRouting::Outcome::kAssigned);
+  EXPECT_EQ(leads[3].before.rep, "erin");
+  EXPECT_EQ(leads[3].before.rule, "web");
   EXPECT_EQ(leads[0].lead, "L-8");
   EXPECT_EQ(leads[0].before.outcome, FirstRouting::Outcome::kAssigned);
   EXPECT_EQ(leads[0].before.rep, "bob");
