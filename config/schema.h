@@ -36,6 +36,7 @@ void ReadGradesSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 void ReadInactivitySection(const ValueRef& value, Draft& draft, ProblemLog& log);
 void ReadStagesSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 void ReadMetricsSection(const ValueRef& value, Draft& draft, ProblemLog& log);
+void ReadDedupeSection(const ValueRef& value, Draft& draft, ProblemLog& log);
 void ReadShadowSection(const ValueRef& value, const std::filesystem::path& base_dir, Draft& draft,
                        ProblemLog& log);
 
@@ -53,6 +54,9 @@ std::optional<Condition> ReadCondition(const ValueRef& value, ProblemLog& log);
 
 // An IANA time zone name the system's tzdata knows (working hours, metrics).
 std::optional<std::string> ReadTimeZone(const ValueRef& value, ProblemLog& log);
+
+// A finite number, written plainly (100000, 2.5).
+std::optional<double> ReadNumber(const ValueRef& value, ProblemLog& log);
 
 // A whole number that fits a 32-bit setting.
 std::optional<std::uint32_t> ReadCount(const ValueRef& value, ProblemLog& log);

@@ -45,21 +45,6 @@ const std::vector<KeySpec>& TestKeys() {
 
 std::optional<Condition> ReadAt(const ValueRef& value, std::size_t depth, ProblemLog& log);
 
-std::optional<double> ReadNumber(const ValueRef& value, ProblemLog& log) {
-  if (value.node.IsScalar()) {
-    const std::string& text = value.node.Scalar();
-    double number = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, error] = std::from_chars(text.data(), end, number);
-    if (!text.empty() && error == std::errc() && ptr == end && std::isfinite(number)) {
-      return number;
-    }
-  }
-  log.Add(value.at, value.path,
-          "expected a number such as 100000 or 2.5, got " + Describe(value.node));
-  return std::nullopt;
-}
-
 // One text, or a non-empty list of texts.
 std::optional<std::vector<std::string>> ReadValues(const ValueRef& value, ProblemLog& log) {
   if (!value.node.IsSequence()) {
@@ -252,6 +237,21 @@ std::optional<Condition> ReadAt(const ValueRef& value, std::size_t depth, Proble
 }
 
 }  // namespace
+
+std::optional<double> ReadNumber(const ValueRef& value, ProblemLog& log) {
+  if (value.node.IsScalar()) {
+    const std::string& text = value.node.Scalar();
+    double number = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, error] = std::from_chars(text.data(), end, number);
+    if (!text.empty() && error == std::errc() && ptr == end && std::isfinite(number)) {
+      return number;
+    }
+  }
+  log.Add(value.at, value.path,
+          "expected a number such as 100000 or 2.5, got " + Describe(value.node));
+  return std::nullopt;
+}
 
 std::optional<Condition> ReadCondition(const ValueRef& value, ProblemLog& log) {
   return ReadAt(value, 0, log);

@@ -6,9 +6,10 @@ namespace leadd::config {
 namespace {
 
 constexpr KeySpec kTopKeys[] = {
-    {"version", true}, {"state_dir"},  {"instance_name"}, {"shutdown_grace"}, {"log"}, {"redis"},
-    {"http", true},    {"reps", true}, {"rules", true},   {"pools"},          {"sla"}, {"grades"},
-    {"inactivity"},    {"stages"},     {"metrics"},       {"shadow"},
+    {"version", true}, {"state_dir"},  {"instance_name"}, {"shutdown_grace"}, {"log"},
+    {"redis"},         {"http", true}, {"reps", true},    {"rules", true},    {"pools"},
+    {"sla"},           {"grades"},     {"inactivity"},    {"stages"},         {"metrics"},
+    {"shadow"},        {"dedupe"},
 };
 
 constexpr int kSupportedVersion = 1;
@@ -104,6 +105,7 @@ void ReadDocument(const YAML::Node& root, const std::filesystem::path& base_dir,
   if (const auto value = top.Find("inactivity")) ReadInactivitySection(*value, draft, log);
   if (const auto value = top.Find("stages")) ReadStagesSection(*value, draft, log);
   if (const auto value = top.Find("metrics")) ReadMetricsSection(*value, draft, log);
+  if (const auto value = top.Find("dedupe")) ReadDedupeSection(*value, draft, log);
   if (const auto value = top.Find("shadow")) ReadShadowSection(*value, base_dir, draft, log);
 }
 

@@ -168,6 +168,13 @@ struct Rule {
   OfferSettings offer = {};
 };
 
+// How sure dedupe must be that a lead is an existing customer's: at `auto_match` or above the
+// owner rule applies; from `review` the lead is routed as usual and the possible owner flagged.
+struct DedupeSettings {
+  double auto_match = 0.92;
+  double review = 0.80;
+};
+
 // A per-rep figure over a calendar window ("marketplace inquiries this month", "score of the
 // week") that `top` rules rank reps by. Values live in Redis, one hash per window.
 struct MetricSettings {
@@ -268,6 +275,7 @@ struct DaemonSettings {
   std::vector<StageSettings> stages = DefaultStages();         // the names `stage` accepts
   std::map<std::string, MetricSettings, std::less<>> metrics;  // by metric name
   std::optional<ShadowSettings> shadow;
+  DedupeSettings dedupe;
 };
 
 }  // namespace leadd::config

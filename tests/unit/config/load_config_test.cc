@@ -210,7 +210,7 @@ TEST_F(LoadConfigTest, UnknownKeyWithoutNearMatchListsTheKnownKeys) {
       ElementsAre(
           "leadd.yaml:2:1: unknown key 'colour'; expected one of version, "
           "state_dir, instance_name, shutdown_grace, log, redis, http, reps, rules, pools, sla, "
-          "grades, inactivity, stages, metrics, shadow"));
+          "grades, inactivity, stages, metrics, shadow, dedupe"));
 }
 
 TEST_F(LoadConfigTest, MissingRequiredKeysAreReportedAtTheParentMapping) {

@@ -1,0 +1,268 @@
+#include "dedupe/owner_index.h"
+
+#include <algorithm>
+#include <functional>
+#include <utility>
+
+#include "core/utf8.h"
+
+namespace leadd::dedupe {
+namespace {
+
+constexpr std::size_t kMaxFieldBytes = 255;
+constexpr std::size_t kFirstTableSize = 1024;
+// How many of a lead's grams block: the rarest few find a company; more only add common ones.
+constexpr std::size_t kBlockingGrams = 4;
+
+std::uint64_t HashOf(std::string_view text) { return std::hash<std::string_view>{}(text); }
+
+// Scripts written without spaces between words: CJK radicals, kana and ideographs, Hangul
+// syllables, CJK compatibility ideographs, half-width kana, and the supplementary ideographs.
+bool WithoutSpaces(char32_t point) {
+  return (point >= 0x2E80 && point < 0xA000) || (point >= 0xAC00 && point < 0xD7B0) ||
+         (point >= 0xF900 && point < 0xFB00) || (point >= 0xFF66 && point < 0xFFA0) ||
+         point >= 0x20000;
+}
+
+bool WrittenWithoutSpaces(std::string_view word) {
+  std::size_t length = 0;
+  for (std::size_t i = 0; i < word.size(); i += length) {
+    if (WithoutSpaces(CodePointAt(word, i, length))) return true;
+  }
+  return false;
+}
+
+// `text` cut to at most kMaxFieldBytes, at a character boundary.
+std::string_view Capped(std::string_view text) {
+  if (text.size() <= kMaxFieldBytes) return text;
+  std::size_t end = kMaxFieldBytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) --end;
+  return text.substr(0, end);
+}
+
+}  // namespace
+
+void CompanyGrams(std::string_view key, std::vector<std::string_view>& grams) {
+  grams.clear();
+  std::size_t start = 0;
+  while (start < key.size()) {
+    const std::size_t end = std::min(key.find(' ', start), key.size());
+    const std::string_view word = key.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    if (!WrittenWithoutSpaces(word)) {
+      grams.push_back(word);
+      continue;
+    }
+    // Pairs of adjacent characters; a word of one character is its own gram.
+    std::size_t length = 0;
+    CodePointAt(word, 0, length);
+    std::size_t first = 0;
+    std::size_t second = length;
+    if (second == word.size()) {
+      grams.push_back(word);
+      continue;
+    }
+    while (second < word.size()) {
+      CodePointAt(word, second, length);
+      grams.push_back(word.substr(first, second + length - first));
+      first = second;
+      second += length;
+    }
+  }
+}
+
+OwnerIndex::Id OwnerIndex::Add(const CustomerRecord& record) {
+  const Id id = static_cast<Id>(customers_.size());
+  Customer customer;
+  customer.text = static_cast<std::uint32_t>(arena_.size());
+  const std::string_view fields[kFields] = {record.customer, record.email, record.phone,
+                                            record.domain, record.company};
+  for (std::size_t f = 0; f < kFields; ++f) {
+    const std::string_view text = Capped(fields[f]);
+    customer.lengths[f] = static_cast<std::uint8_t>(text.size());
+    arena_.append(text);
+  }
+  if (record.country.size() == 2) {
+    customer.country[0] = record.country[0];
+    customer.country[1] = record.country[1];
+  }
+  customer.rep = RepNumber(record.rep);
+  customer.registered_at_ms = record.registered_at_ms;
+  customers_.push_back(customer);
+  for (std::size_t kind = 0; kind < kKeyKinds; ++kind) IndexKey(static_cast<KeyKind>(kind), id);
+
+  std::vector<std::string_view> grams;
+  CompanyGrams(Company(id), grams);
+  std::vector<std::uint64_t> hashes;
+  hashes.reserve(grams.size());
+  for (const auto gram : grams) hashes.push_back(HashOf(gram));
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  for (const auto hash : hashes) postings_[hash].push_back(id);
+  return id;
+}
+
+void OwnerIndex::Reassign(Id customer, std::string_view rep) {
+  customers_[customer].rep = RepNumber(rep);
+  for (std::size_t k = 0; k < kKeyKinds; ++k) {
+    const auto kind = static_cast<KeyKind>(k);
+    const std::string_view key = KeyOf(kind, customer);
+    if (key.empty()) continue;
+    const Id first = tables_[k].slots[SlotOf(kind, key)] - 1;
+    if (const auto shared = shared_[k].find(first); shared != shared_[k].end()) {
+      shared->second.across_reps = AcrossReps(shared->second.holders);
+    }
+  }
+}
+
+OwnerIndex::KeyHit OwnerIndex::Find(KeyKind kind, std::string_view key) const {
+  const auto k = static_cast<std::size_t>(kind);
+  if (key.empty() || tables_[k].slots.empty()) return {};
+  const Id stored = tables_[k].slots[SlotOf(kind, key)];
+  if (stored == 0) return {};
+  const Id first = stored - 1;
+  const auto shared = shared_[k].find(first);
+  if (shared == shared_[k].end()) return KeyHit{first, 1, false};
+  const auto holders = static_cast<std::uint32_t>(shared->second.holders.size());
+  if (shared->second.across_reps) return KeyHit{std::nullopt, holders, true};
+  return KeyHit{first, holders, false};
+}
+
+void OwnerIndex::CompanyCandidates(const std::vector<std::string_view>& grams, std::size_t limit,
+                                   std::vector<Id>& out) const {
+  out.clear();
+  std::vector<const std::vector<Id>*> lists;
+  lists.reserve(grams.size());
+  for (const auto gram : grams) {
+    const auto found = postings_.find(HashOf(gram));
+    if (found == postings_.end() || found->second.size() > kCommonGram) continue;
+    if (std::find(lists.begin(), lists.end(), &found->second) == lists.end()) {
+      lists.push_back(&found->second);
+    }
+  }
+  std::sort(lists.begin(), lists.end(),
+            [](const auto* a, const auto* b) { return a->size() < b->size(); });
+  if (lists.size() > kBlockingGrams) lists.resize(kBlockingGrams);
+  // Each posting list is in id order: count how many lists hold each id by merging them.
+  std::vector<std::pair<Id, std::uint32_t>> counted;
+  for (const auto* list : lists) {
+    std::vector<std::pair<Id, std::uint32_t>> merged;
+    merged.reserve(counted.size() + list->size());
+    auto c = counted.begin();
+    auto l = list->begin();
+    while (c != counted.end() || l != list->end()) {
+      if (l == list->end() || (c != counted.end() && c->first < *l)) {
+        merged.push_back(*c++);
+      } else if (c == counted.end() || *l < c->first) {
+        merged.emplace_back(*l++, 1);
+      } else {
+        merged.emplace_back(c->first, c->second + 1);
+        ++c;
+        ++l;
+      }
+    }
+    counted = std::move(merged);
+  }
+  std::stable_sort(counted.begin(), counted.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  // Customers sharing fewer grams than the best but one are not the same company when the best
+  // is: scoring them would only cost time.
+  const std::uint32_t enough =
+      counted.empty() || counted.front().second < 2 ? 1 : counted.front().second - 1;
+  for (std::size_t i = 0; i < counted.size() && out.size() < limit && counted[i].second >= enough;
+       ++i) {
+    out.push_back(counted[i].first);
+  }
+}
+
+std::string_view OwnerIndex::Country(Id id) const {
+  const Customer& customer = customers_[id];
+  if (customer.country[0] == '\0') return {};
+  return {customer.country, 2};
+}
+
+std::size_t OwnerIndex::MemoryBytes() const {
+  // A node of an unordered_map holds its next pointer, the cached hash and the value.
+  constexpr std::size_t kNodeOverhead = 2 * sizeof(void*);
+  std::size_t bytes = arena_.capacity() + customers_.capacity() * sizeof(Customer);
+  for (const auto& table : tables_) bytes += table.slots.capacity() * sizeof(Id);
+  for (const auto& shared : shared_) {
+    bytes += shared.bucket_count() * sizeof(void*);
+    for (const auto& [first, entry] : shared) {
+      bytes +=
+          kNodeOverhead + sizeof(first) + sizeof(entry) + entry.holders.capacity() * sizeof(Id);
+    }
+  }
+  bytes += postings_.bucket_count() * sizeof(void*);
+  for (const auto& [hash, list] : postings_) {
+    bytes += kNodeOverhead + sizeof(hash) + sizeof(list) + list.capacity() * sizeof(Id);
+  }
+  for (const auto& rep : reps_) bytes += sizeof(rep) + rep.capacity();
+  return bytes;
+}
+
+std::string_view OwnerIndex::Field(Id id, std::size_t field) const {
+  const Customer& customer = customers_[id];
+  std::size_t offset = customer.text;
+  for (std::size_t f = 0; f < field; ++f) offset += customer.lengths[f];
+  return std::string_view(arena_).substr(offset, customer.lengths[field]);
+}
+
+std::size_t OwnerIndex::SlotOf(KeyKind kind, std::string_view key) const {
+  const KeyTable& table = tables_[static_cast<std::size_t>(kind)];
+  const std::size_t mask = table.slots.size() - 1;
+  std::size_t slot = HashOf(key) & mask;
+  while (table.slots[slot] != 0 && KeyOf(kind, table.slots[slot] - 1) != key) {
+    slot = (slot + 1) & mask;
+  }
+  return slot;
+}
+
+void OwnerIndex::Grow(KeyKind kind) {
+  KeyTable& table = tables_[static_cast<std::size_t>(kind)];
+  std::vector<Id> old = std::move(table.slots);
+  table.slots.assign(old.empty() ? kFirstTableSize : old.size() * 2, 0);
+  const std::size_t mask = table.slots.size() - 1;
+  for (const Id stored : old) {
+    if (stored == 0) continue;
+    std::size_t slot = HashOf(KeyOf(kind, stored - 1)) & mask;
+    while (table.slots[slot] != 0) slot = (slot + 1) & mask;
+    table.slots[slot] = stored;
+  }
+}
+
+void OwnerIndex::IndexKey(KeyKind kind, Id id) {
+  const std::string_view key = KeyOf(kind, id);
+  if (key.empty()) return;
+  const auto k = static_cast<std::size_t>(kind);
+  KeyTable& table = tables_[k];
+  // At most half full: probes stay short.
+  if ((table.used + 1) * 2 > table.slots.size()) Grow(kind);
+  const std::size_t slot = SlotOf(kind, key);
+  if (table.slots[slot] == 0) {
+    table.slots[slot] = id + 1;
+    ++table.used;
+    return;
+  }
+  const Id first = table.slots[slot] - 1;
+  Shared& shared = shared_[k][first];
+  if (shared.holders.empty()) shared.holders.push_back(first);
+  shared.holders.push_back(id);
+  shared.across_reps = AcrossReps(shared.holders);
+}
+
+std::uint32_t OwnerIndex::RepNumber(std::string_view rep) {
+  const auto [found, added] =
+      rep_numbers_.try_emplace(std::string(rep), static_cast<std::uint32_t>(reps_.size()));
+  if (added) reps_.emplace_back(rep);
+  return found->second;
+}
+
+bool OwnerIndex::AcrossReps(const std::vector<Id>& holders) const {
+  return std::any_of(holders.begin(), holders.end(), [&](Id holder) {
+    return customers_[holder].rep != customers_[holders.front()].rep;
+  });
+}
+
+}  // namespace leadd::dedupe

@@ -1,0 +1,127 @@
+// OwnerIndex: exact keys (and keys shared by several customers), company blocking, owner
+// changes, and the record's limits.
+#include "dedupe/owner_index.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace leadd::dedupe {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+CustomerRecord Customer(std::string_view id, std::string_view rep, std::string_view email = "",
+                        std::string_view phone = "", std::string_view domain = "",
+                        std::string_view company = "", std::string_view country = "") {
+  return CustomerRecord{id, rep, 1000, email, phone, domain, company, country};
+}
+
+TEST(CompanyGramsTest, WordsAndPairsOfCjkCharacters) {
+  std::vector<std::string_view> grams;
+  CompanyGrams("acme  tools", grams);
+  EXPECT_THAT(grams, ElementsAre("acme", "tools"));
+  CompanyGrams("深圳市华为技术", grams);
+  EXPECT_THAT(grams, ElementsAre("深圳", "圳市", "市华", "华为", "为技", "技术"));
+  CompanyGrams("华 abc 삼성전자", grams);
+  EXPECT_THAT(grams, ElementsAre("华", "abc", "삼성", "성전", "전자"));
+  CompanyGrams("", grams);
+  EXPECT_THAT(grams, IsEmpty());
+  CompanyGrams("\xE5\x8D", grams);  // a cut sequence is a word of its own, not a read past it
+  EXPECT_EQ(grams.size(), 1U);
+}
+
+TEST(OwnerIndexTest, EachExactKeyFindsItsCustomer) {
+  OwnerIndex index;
+  const auto acme = index.Add(Customer("C-1", "alice", "jane@acme.example", "+4930123456",
+                                       "acme.example", "acme tools", "DE"));
+  const auto globex = index.Add(Customer("C-2", "bob", "hank@globex.example", "", "", "globex"));
+  EXPECT_EQ(index.Find(KeyKind::kEmail, "jane@acme.example").customer, acme);
+  EXPECT_EQ(index.Find(KeyKind::kPhone, "+4930123456").customer, acme);
+  EXPECT_EQ(index.Find(KeyKind::kDomain, "acme.example").customer, acme);
+  EXPECT_EQ(index.Find(KeyKind::kEmail, "hank@globex.example").customer, globex);
+  EXPECT_FALSE(index.Find(KeyKind::kEmail, "nobody@acme.example").customer);
+  EXPECT_FALSE(index.Find(KeyKind::kPhone, "").customer) << "an empty key finds nobody";
+  EXPECT_FALSE(index.Find(KeyKind::kDomain, "").customer);
+  EXPECT_EQ(index.CustomerId(acme), "C-1");
+  EXPECT_EQ(index.Rep(acme), "alice");
+  EXPECT_EQ(index.Country(acme), "DE");
+  EXPECT_EQ(index.Country(globex), "");
+  EXPECT_EQ(index.Company(acme), "acme tools");
+}
+
+TEST(OwnerIndexTest, AKeySharedAcrossRepsNamesNobody) {
+  OwnerIndex index;
+  const auto first = index.Add(Customer("C-1", "alice", "", "+861088888888"));
+  index.Add(Customer("C-2", "alice", "", "+861088888888"));
+  auto hit = index.Find(KeyKind::kPhone, "+861088888888");
+  EXPECT_EQ(hit.customer, first) << "one rep's customers share it: the first registered";
+  EXPECT_EQ(hit.holders, 2U);
+  EXPECT_FALSE(hit.shared_across_reps);
+
+  const auto third = index.Add(Customer("C-3", "bob", "", "+861088888888"));
+  hit = index.Find(KeyKind::kPhone, "+861088888888");
+  EXPECT_FALSE(hit.customer);
+  EXPECT_EQ(hit.holders, 3U);
+  EXPECT_TRUE(hit.shared_across_reps);
+
+  index.Reassign(third, "alice");  // bob's customer handed to alice: one rep again
+  hit = index.Find(KeyKind::kPhone, "+861088888888");
+  EXPECT_EQ(hit.customer, first);
+  EXPECT_FALSE(hit.shared_across_reps);
+  EXPECT_EQ(index.Rep(third), "alice");
+}
+
+TEST(OwnerIndexTest, TablesGrowAndKeepEveryKey) {
+  OwnerIndex index;
+  std::vector<std::string> emails;
+  for (int i = 0; i < 5000; ++i) emails.push_back("buyer" + std::to_string(i) + "@example.com");
+  for (int i = 0; i < 5000; ++i) {
+    const std::string id = "C-" + std::to_string(i);
+    index.Add(Customer(id, i % 2 == 0 ? "alice" : "bob", emails[i]));
+  }
+  for (int i = 0; i < 5000; ++i) {
+    ASSERT_EQ(index.Find(KeyKind::kEmail, emails[i]).customer, static_cast<OwnerIndex::Id>(i));
+  }
+  EXPECT_EQ(index.Size(), 5000U);
+  EXPECT_GT(index.MemoryBytes(), 5000U * 24U);
+}
+
+TEST(OwnerIndexTest, CompanyCandidatesShareTheRarestGramsFirst) {
+  OwnerIndex index;
+  const auto acme = index.Add(Customer("C-1", "alice", "", "", "", "acme precision tools"));
+  const auto other = index.Add(Customer("C-2", "bob", "", "", "", "precision optics"));
+  index.Add(Customer("C-3", "bob", "", "", "", "globex"));
+  const auto huawei = index.Add(Customer("C-4", "carol", "", "", "", "深圳市华为技术"));
+  std::vector<std::string_view> grams;
+  std::vector<OwnerIndex::Id> found;
+  CompanyGrams("acme precision tool", grams);
+  index.CompanyCandidates(grams, 10, found);
+  EXPECT_THAT(found, ElementsAre(acme, other));
+  index.CompanyCandidates(grams, 1, found);
+  EXPECT_THAT(found, ElementsAre(acme));
+  CompanyGrams("华为技术", grams);
+  index.CompanyCandidates(grams, 10, found);
+  EXPECT_THAT(found, ElementsAre(huawei));
+  CompanyGrams("initech", grams);
+  index.CompanyCandidates(grams, 10, found);
+  EXPECT_THAT(found, IsEmpty());
+}
+
+TEST(OwnerIndexTest, OverlongTextIsCutAtACharacterBoundary) {
+  OwnerIndex index;
+  std::string company = "a";
+  for (int i = 0; i < 200; ++i) company += "华";  // 601 bytes; byte 255 is inside a character
+  const auto id = index.Add(Customer("C-1", "alice", "", "", "", company));
+  EXPECT_EQ(index.Company(id), company.substr(0, 253));
+  const std::string email = std::string(300, 'a') + "@example.com";
+  const auto other = index.Add(Customer("C-2", "alice", email));
+  EXPECT_EQ(index.Email(other).size(), 255U);
+}
+
+}  // namespace
+}  // namespace leadd::dedupe
