@@ -82,7 +82,7 @@ double CompareExact(const OwnerIndex& index, Id customer, const LeadKeys& lead, 
 // companies the same. Jaro-Winkler is the costly half: a candidate that could not reach
 // `floor` even with a perfect one is left there, with nullopt.
 std::optional<double> CompanyScore(const OwnerIndex& index, Id customer, const LeadKeys& lead,
-                                   const std::vector<std::string_view>& lead_grams,
+                                   const std::vector<std::string_view>& lead_grams,  // sorted
                                    const MatchWeights& weights, double floor,
                                    std::vector<std::string>* agreed = nullptr,
                                    std::vector<std::string>* disagreed = nullptr) {
@@ -97,7 +97,8 @@ std::optional<double> CompanyScore(const OwnerIndex& index, Id customer, const L
 
   thread_local std::vector<std::string_view> grams;
   CompanyGrams(index.Company(customer), grams);
-  const double words = SoftTokenDice(lead_grams, grams);
+  SortedTokens(grams);
+  const double words = SoftTokenDiceOfSorted(lead_grams, grams);
   if ((1.0 + words) / 2.0 + adjustment < floor) return std::nullopt;
   const double similarity = (JaroWinkler(lead.company, index.Company(customer)) + words) / 2.0;
   if (agreed) {
@@ -172,11 +173,20 @@ MatchFinding FindOwner(const OwnerIndex& index, const LeadKeys& lead,
     finding.customer = found;
     finding.score = CompareExact(index, *found, lead, found_by, weights, finding);
   } else if (!lead.company.empty()) {
-    std::vector<std::string_view> grams;
+    // Both prepared once per lead: the lead's grams, sorted for comparing, and the buffer of
+    // candidates.
+    thread_local std::vector<std::string_view> grams;
+    thread_local std::vector<Id> candidates;
+    thread_local std::vector<std::uint32_t> shared;
     CompanyGrams(lead.company, grams);
-    std::vector<Id> candidates;
-    index.CompanyCandidates(grams, weights.candidates, candidates);
-    for (const Id candidate : candidates) {
+    SortedTokens(grams);
+    index.CompanyCandidates(grams, weights.candidates, candidates, &shared);
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+      const Id candidate = candidates[c];
+      // Candidates come most shared grams first: once one is the owner, those sharing fewer
+      // of the lead's rarest words are not scored (the blocking's evidence against them is
+      // what an exhaustive score would mostly confirm, at the cost of most of a lookup).
+      if (finding.score >= thresholds.auto_match && shared[c] < shared.front()) break;
       // Only a candidate that can reach the best so far (and at least `review`) is worth
       // finishing; ties go to the earlier registration, the first to register owning it.
       const double floor = std::max(thresholds.review, finding.score);

@@ -130,10 +130,15 @@ OwnerIndex::KeyHit OwnerIndex::Find(KeyKind kind, std::string_view key) const {
 }
 
 void OwnerIndex::CompanyCandidates(const std::vector<std::string_view>& grams, std::size_t limit,
-                                   std::vector<Id>& out) const {
+                                   std::vector<Id>& out, std::vector<std::uint32_t>* shared) const {
   out.clear();
-  std::vector<const std::vector<Id>*> lists;
-  lists.reserve(grams.size());
+  if (shared) shared->clear();
+  // Reused from lookup to lookup: a lookup allocates nothing once they have grown.
+  thread_local std::vector<const std::vector<Id>*> lists;
+  thread_local std::vector<std::pair<Id, std::uint32_t>> counted;
+  thread_local std::vector<std::pair<Id, std::uint32_t>> merged;
+  lists.clear();
+  counted.clear();
   for (const auto gram : grams) {
     const auto found = postings_.find(HashOf(gram));
     if (found == postings_.end() || found->second.size() > kCommonGram) continue;
@@ -145,10 +150,8 @@ void OwnerIndex::CompanyCandidates(const std::vector<std::string_view>& grams, s
             [](const auto* a, const auto* b) { return a->size() < b->size(); });
   if (lists.size() > kBlockingGrams) lists.resize(kBlockingGrams);
   // Each posting list is in id order: count how many lists hold each id by merging them.
-  std::vector<std::pair<Id, std::uint32_t>> counted;
   for (const auto* list : lists) {
-    std::vector<std::pair<Id, std::uint32_t>> merged;
-    merged.reserve(counted.size() + list->size());
+    merged.clear();
     auto c = counted.begin();
     auto l = list->begin();
     while (c != counted.end() || l != list->end()) {
@@ -162,17 +165,21 @@ void OwnerIndex::CompanyCandidates(const std::vector<std::string_view>& grams, s
         ++l;
       }
     }
-    counted = std::move(merged);
+    counted.swap(merged);
   }
-  std::stable_sort(counted.begin(), counted.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  // Customers sharing fewer grams than the best but one are not the same company when the best
-  // is: scoring them would only cost time.
-  const std::uint32_t enough =
-      counted.empty() || counted.front().second < 2 ? 1 : counted.front().second - 1;
-  for (std::size_t i = 0; i < counted.size() && out.size() < limit && counted[i].second >= enough;
-       ++i) {
-    out.push_back(counted[i].first);
+  // A count is at most kBlockingGrams: one pass per count, most shared first, ids in order
+  // within a count. Customers sharing fewer grams than the best but one are not the same
+  // company when the best is: scoring them would only cost time.
+  std::uint32_t best = 0;
+  for (const auto& each : counted) best = std::max(best, each.second);
+  const std::uint32_t enough = best < 2 ? 1 : best - 1;
+  for (std::uint32_t wanted = best; wanted >= enough && out.size() < limit; --wanted) {
+    for (const auto& [id, count] : counted) {
+      if (count != wanted) continue;
+      out.push_back(id);
+      if (shared) shared->push_back(count);
+      if (out.size() == limit) break;
+    }
   }
 }
 

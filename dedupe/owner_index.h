@@ -61,8 +61,9 @@ class OwnerIndex {
   // most grams shared first, at most `limit`, and none sharing two fewer than the first. Grams
   // held by more than kCommonGram customers ("trading", "科技") are too common to block on.
   static constexpr std::size_t kCommonGram = 20000;
+  // `shared`, when given, gets how many of the blocking grams each candidate shares.
   void CompanyCandidates(const std::vector<std::string_view>& grams, std::size_t limit,
-                         std::vector<Id>& out) const;
+                         std::vector<Id>& out, std::vector<std::uint32_t>* shared = nullptr) const;
 
   std::size_t Size() const { return customers_.size(); }
   std::string_view CustomerId(Id id) const { return Field(id, 0); }

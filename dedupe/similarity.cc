@@ -116,19 +116,32 @@ double TokenDice(const std::vector<std::string_view>& a, const std::vector<std::
   return 2.0 * static_cast<double>(shared) / static_cast<double>(left.size() + right.size());
 }
 
+void SortedTokens(std::vector<std::string_view>& tokens) {
+  std::sort(tokens.begin(), tokens.end());
+  tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+}
+
 double SoftTokenDice(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b,
                      double alike) {
-  if (a.empty() && b.empty()) return 1.0;
-  if (a.empty() || b.empty()) return 0.0;
   std::vector<std::string_view> left(a);
   std::vector<std::string_view> right(b);
-  for (auto* tokens : {&left, &right}) {
-    std::sort(tokens->begin(), tokens->end());
-    tokens->erase(std::unique(tokens->begin(), tokens->end()), tokens->end());
+  SortedTokens(left);
+  SortedTokens(right);
+  return SoftTokenDiceOfSorted(left, right, alike);
+}
+
+double SoftTokenDiceOfSorted(const std::vector<std::string_view>& left,
+                             const std::vector<std::string_view>& right, double alike) {
+  if (left.empty() && right.empty()) return 1.0;
+  if (left.empty() || right.empty()) return 0.0;
+  // Exact pairs first, so that a near pair never takes a token an exact one needed. Names have
+  // a few words: the pairing flags fit in a word of bits each.
+  constexpr std::size_t kMaxTokens = 64;
+  if (left.size() > kMaxTokens || right.size() > kMaxTokens) {
+    return TokenDice(left, right);
   }
-  // Exact pairs first, so that a near pair never takes a token an exact one needed.
-  std::vector<bool> paired(right.size(), false);
-  std::vector<bool> done(left.size(), false);
+  std::bitset<kMaxTokens> paired;
+  std::bitset<kMaxTokens> done;
   double shared = 0.0;
   for (std::size_t i = 0; i < left.size(); ++i) {
     const auto same = std::lower_bound(right.begin(), right.end(), left[i]);

@@ -24,4 +24,12 @@ double TokenDice(const std::vector<std::string_view>& a, const std::vector<std::
 double SoftTokenDice(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b,
                      double alike = 0.9);
 
+// The same for token lists already sorted with their repeats removed (SortedTokens), so that a
+// lead's tokens are prepared once for every candidate they are compared with.
+double SoftTokenDiceOfSorted(const std::vector<std::string_view>& a,
+                             const std::vector<std::string_view>& b, double alike = 0.9);
+
+// Sorts `tokens` and removes repeats, in place.
+void SortedTokens(std::vector<std::string_view>& tokens);
+
 }  // namespace leadd::dedupe
