@@ -211,6 +211,19 @@ std::string FoldText(std::string_view utf8, Brackets brackets) {
     }
   }
   std::string out = writer.Take();
+  // Joining CJK runs drops the separator between them, which can put a trailing jamo or a mark
+  // next to a syllable it composes with: normalised again, a key folds to itself.
+  if (folder.nfkc_cf() != nullptr) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeString joined = icu::UnicodeString::fromUTF8(out);
+    if (!folder.nfkc_cf()->isNormalized(joined, status) && U_SUCCESS(status)) {
+      const icu::UnicodeString composed = folder.nfkc_cf()->normalize(joined, status);
+      if (U_SUCCESS(status)) {
+        out.clear();
+        composed.toUTF8String(out);
+      }
+    }
+  }
   if (han) folder.ToSimplified(out);
   return out;
 }

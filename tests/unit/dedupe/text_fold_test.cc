@@ -93,5 +93,17 @@ TEST(FoldTextTest, SplitsAndJoinsWords) {
 
 TEST(FoldTextTest, DependenciesLoad) { EXPECT_TRUE(TextFoldReady()); }
 
+// Found by the fuzzer: a bracket between a Hangul syllable and a lone trailing consonant
+// (U+11B2) is dropped, and the two, now side by side, compose into one syllable.
+TEST(FoldTextTest, FoldingAKeyGivesTheKey) {
+  const std::string input =
+      "(\xEC\xA3\x88\x88\xBC)]\x97\x98\xEC\xA7\x80 \xE3\x84\xBC)]\x97\x98\xEC\xA7\x80 "
+      "\xE3\x84\x88\xB1\x8B\x88\xB1\x8B\xE3\x83\xBC";
+  const std::string once = FoldText(input);
+  EXPECT_EQ(FoldText(once), once);
+  const std::string jamo = "\xEC\xA7\x80(\xE1\x86\xB2)";  // 지 (ᆲ)
+  EXPECT_EQ(FoldText(jamo), "\xEC\xA7\x8B");              // 짋
+}
+
 }  // namespace
 }  // namespace leadd::dedupe
