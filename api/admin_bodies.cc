@@ -11,6 +11,7 @@
 
 #include "config/duration.h"
 #include "connectors/json_fields.h"
+#include "core/ascii.h"
 
 namespace leadd::api {
 namespace {
@@ -26,14 +27,7 @@ constexpr std::size_t kMaxDurationBytes = 24;
 // occurrences (epoch ms) far from overflowing.
 constexpr milliseconds kMaxReminderPeriod = std::chrono::days(3660);
 
-std::string Quoted(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text.substr(0, 40)) {
-    out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  }
-  if (text.size() > 40) out += "...";
-  return out + "\"";
-}
+std::string Quoted(std::string_view text) { return QuotedForMessage(text, 40, '"'); }
 
 bool Digits(std::string_view text, std::size_t at, std::size_t count, int& value) {
   if (at + count > text.size()) return false;
@@ -45,6 +39,8 @@ bool Digits(std::string_view text, std::size_t at, std::size_t count, int& value
   return true;
 }
 
+constexpr int kLastYear = 2200;
+
 std::optional<date::year_month_day> ReadDate(std::string_view text) {
   int year = 0;
   int month = 0;
@@ -55,7 +51,8 @@ std::optional<date::year_month_day> ReadDate(std::string_view text) {
   }
   const date::year_month_day ymd{date::year{year}, date::month{static_cast<unsigned>(month)},
                                  date::day{static_cast<unsigned>(day)}};
-  if (!ymd.ok() || year < 1970) return std::nullopt;
+  // WallTime counts nanoseconds and ends in 2262; no date an admin means is that far out.
+  if (!ymd.ok() || year < 1970 || year > kLastYear) return std::nullopt;
   return ymd;
 }
 

@@ -68,6 +68,13 @@ std::string_view RefusalSentence(const Error& error) {
   return is_code ? text.substr(space + 1) : text;
 }
 
+Response StoreRefused(const Request& request, const Error& error) {
+  if (error.code == Errc::kTransient || error.code == Errc::kUnavailable) {
+    return Unavailable(request, "storage unavailable, retry later");
+  }
+  return ErrorJson(request, StatusOf(error), RefusalSentence(error));
+}
+
 std::string_view BearerOf(const Request& request) {
   const auto header = Std(request[http::field::authorization]);
   constexpr std::string_view kScheme = "Bearer ";

@@ -30,6 +30,9 @@ boost::beast::http::status StatusOf(const Error& error);
 // A Function's refusal without its leading code word ("CONFLICT lead L-1 is won, not ..."):
 // the sentence to show a client.
 std::string_view RefusalSentence(const Error& error);
+// What a store's error tells the client: 503 (retry) when Redis is away or slow, otherwise the
+// error's status and its sentence.
+Response StoreRefused(const Request& request, const Error& error);
 
 // The token after "Bearer " in the Authorization header; empty when there is none.
 std::string_view BearerOf(const Request& request);

@@ -5,6 +5,7 @@
 #include <boost/beast/http/status.hpp>
 #include <optional>
 
+#include "api/customer_api.h"
 #include "api/http_answers.h"
 #include "api/metric_api.h"
 #include "api/reminder_api.h"
@@ -65,6 +66,11 @@ awaitable<Response> LeadApi::Handle(Request request) {
       path.starts_with(kMetrics) && metric_api_ != nullptr) {
     co_return co_await metric_api_->Handle(request, path.substr(kMetrics.size()));
   }
+  if (constexpr std::string_view kCustomers = "/v1/customers";
+      customer_api_ != nullptr && path.starts_with(kCustomers) &&
+      (path.size() == kCustomers.size() || path[kCustomers.size()] == '/')) {
+    co_return co_await customer_api_->Handle(request, path.substr(kCustomers.size()));
+  }
   if (constexpr std::string_view kReports = "/v1/reports/";
       path.starts_with(kReports) && report_api_ != nullptr) {
     co_return co_await report_api_->Handle(request, path.substr(kReports.size()));
@@ -78,10 +84,11 @@ awaitable<Response> LeadApi::Handle(Request request) {
 
 Response LeadApi::Ready(const Request& request) const {
   const bool redis = deps_.redis_ready();
-  const bool ready = redis && !draining_;
+  const bool owners = !deps_.owners_ready || deps_.owners_ready();
+  const bool ready = redis && owners && !draining_;
   JsonWriter json;
   json.BeginObject().Key("ready").Bool(ready).Key("redis").Bool(redis).Key("config").Bool(true);
-  json.Key("draining").Bool(draining_).EndObject();
+  json.Key("owners").Bool(owners).Key("draining").Bool(draining_).EndObject();
   return Json(request, ready ? http::status::ok : http::status::service_unavailable, json.Text());
 }
 

@@ -18,6 +18,7 @@ class RepAdmin;
 class ReminderApi;
 class ReportApi;
 class MetricApi;
+class CustomerApi;
 
 // Routes:
 //   POST /v1/leads        intake token; 202 {"id"} when committed, 200 {"id","duplicate":true}
@@ -30,9 +31,11 @@ class MetricApi;
 //   GET /v1/reps/{rep}, POST|DELETE /v1/reps/{rep}/away, POST /v1/reps/{rep}/offboard
 //                                  (see RepAdmin)
 //   GET|PUT /v1/metrics/{name}     metric values of a calendar window (see MetricApi)
+//   POST /v1/customers, GET /v1/customers/{id}   registering the customers reps own (see
+//                                  CustomerApi)
 //   GET /v1/reports/distribution   who got which leads over a window (see ReportApi)
 //   GET  /healthz         the process answers
-//   GET  /readyz          Redis answers, config loaded, not draining
+//   GET  /readyz          Redis answers, config loaded, owner index built, not draining
 class LeadApi final : public RequestHandler {
  public:
   struct Deps {
@@ -40,6 +43,9 @@ class LeadApi final : public RequestHandler {
     Clock& clock;
     std::function<bool()> redis_ready;
     std::shared_ptr<spdlog::logger> log;
+    // Whether the owner index has been rebuilt since start: until then nothing is routed and
+    // the customer API answers 503, so /readyz is not ready either. None: always.
+    std::function<bool()> owners_ready = {};
   };
 
   LeadApi(Deps deps, config::HttpSettings settings);
@@ -61,6 +67,9 @@ class LeadApi final : public RequestHandler {
   void SetReportApi(ReportApi* reports) { report_api_ = reports; }
   // Serves /v1/metrics/{name}; without it those paths answer 404. Must outlive this.
   void SetMetricApi(MetricApi* metrics) { metric_api_ = metrics; }
+  // Serves /v1/customers and /v1/customers/{id}; without it those paths answer 404. Must
+  // outlive this.
+  void SetCustomerApi(CustomerApi* customers) { customer_api_ = customers; }
 
  private:
   boost::asio::awaitable<Response> PostLead(const Request& request);
@@ -76,6 +85,7 @@ class LeadApi final : public RequestHandler {
   ReminderApi* reminder_api_ = nullptr;
   ReportApi* report_api_ = nullptr;
   MetricApi* metric_api_ = nullptr;
+  CustomerApi* customer_api_ = nullptr;
 };
 
 }  // namespace leadd::api

@@ -30,13 +30,6 @@ std::string_view ExampleWindowId(CalendarWindow window) {
   return "";
 }
 
-Response StoreRefused(const Request& request, const Error& error) {
-  if (error.code == Errc::kTransient || error.code == Errc::kUnavailable) {
-    return Unavailable(request, "storage unavailable, retry later");
-  }
-  return ErrorJson(request, StatusOf(error), error.detail);
-}
-
 }  // namespace
 
 MetricApi::MetricApi(Deps deps, const config::DaemonSettings& settings) : deps_(std::move(deps)) {

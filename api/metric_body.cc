@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/ascii.h"
+
 namespace leadd::api {
 namespace {
 
@@ -13,14 +15,7 @@ constexpr std::size_t kMaxRepIdBytes = 64;
 constexpr std::size_t kMaxWindowBytes = 16;
 
 // A name from the request, for a message: printable ASCII only, and short.
-std::string Shown(std::string_view text) {
-  std::string out = "'";
-  for (const char c : text.substr(0, kMaxRepIdBytes)) {
-    out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  }
-  if (text.size() > kMaxRepIdBytes) out += "...";
-  return out + "'";
-}
+std::string Shown(std::string_view text) { return QuotedForMessage(text, kMaxRepIdBytes, '\''); }
 
 Result<void> ReadValues(simdjson::dom::element element, MetricBody& body) {
   simdjson::dom::object values;

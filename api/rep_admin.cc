@@ -79,7 +79,7 @@ awaitable<Response> RepAdmin::Show(const Request& request, const std::string& re
     co_return ErrorJson(request, http::status::bad_request, UnknownRep("rep", rep));
   }
   auto holdings = co_await deps_.departures.Holdings(rep);
-  if (!holdings) co_return Refused(request, holdings.error());
+  if (!holdings) co_return StoreRefused(request, holdings.error());
   const auto& held = holdings.value();
   JsonWriter json;
   json.BeginObject().Member("rep", rep).Key("departed").Bool(held.departed);
@@ -105,7 +105,7 @@ awaitable<Response> RepAdmin::Away(const Request& request, const std::string& re
                         "the delegate must be another rep than " + rep);
   }
   auto recorded = co_await deps_.transitions.Away(rep, away.from, away.to, away.delegate, "admin");
-  if (!recorded) co_return Refused(request, recorded.error());
+  if (!recorded) co_return StoreRefused(request, recorded.error());
   deps_.log->info("rep.away rep={} delegate={} from={} to={}", rep, away.delegate,
                   FormatInstant(away.from), FormatInstant(away.to));
   JsonWriter json;
@@ -120,7 +120,7 @@ awaitable<Response> RepAdmin::Back(const Request& request, const std::string& re
     co_return ErrorJson(request, http::status::bad_request, UnknownRep("rep", rep));
   }
   auto ended = co_await deps_.transitions.Back(rep, "admin");
-  if (!ended) co_return Refused(request, ended.error());
+  if (!ended) co_return StoreRefused(request, ended.error());
   if (ended.value()) deps_.log->info("rep.back rep={}", rep);
   JsonWriter json;
   json.BeginObject().Member("rep", rep).Key("was_away").Bool(ended.value()).EndObject();
@@ -146,7 +146,7 @@ awaitable<Response> RepAdmin::Offboard(const Request& request, const std::string
                           "a rep cannot take over their own leads");
     }
     auto successor = co_await deps_.departures.Holdings(to);
-    if (!successor) co_return Refused(request, successor.error());
+    if (!successor) co_return StoreRefused(request, successor.error());
     if (successor.value().departed) {
       co_return ErrorJson(request, http::status::conflict,
                           to + " has left too: choose another rep");
@@ -155,7 +155,7 @@ awaitable<Response> RepAdmin::Offboard(const Request& request, const std::string
   // Departed first, so routing stops choosing the rep before any lead leaves them.
   auto started = co_await deps_.departures.Depart(
       rep, route ? queue::DepartureMode::kRoute : queue::DepartureMode::kTo, "admin");
-  if (!started) co_return Refused(request, started.error());
+  if (!started) co_return StoreRefused(request, started.error());
   if (started.value().newly_departed) {
     deps_.log->info("rep.departed rep={} open={} closed={} customers={}", rep, started.value().open,
                     started.value().closed, started.value().customers);
@@ -166,13 +166,13 @@ awaitable<Response> RepAdmin::Offboard(const Request& request, const std::string
   std::int64_t requeued = 0;
   std::int64_t skipped = 0;
   auto open = co_await deps_.departures.OpenLeads(rep, kOpenPerCall);
-  if (!open) co_return Refused(request, open.error());
+  if (!open) co_return StoreRefused(request, open.error());
   const auto planner = deps_.current_planner();
   const std::string reason = "offboarded " + rep;
   for (const std::string& id : open.value()) {
     auto stored = co_await deps_.store.Get(id);
     if (!stored && stored.error().code != Errc::kNotFound) {
-      co_return Refused(request, stored.error());
+      co_return StoreRefused(request, stored.error());
     }
     const bool held = stored && stored.value().Field("assignee") == rep &&
                       (stored.value().Field("state") == "assigned" ||
@@ -180,12 +180,12 @@ awaitable<Response> RepAdmin::Offboard(const Request& request, const std::string
     if (!held) {
       // Not the rep's any more (a stale entry): nothing to move, only to forget.
       auto forgotten = co_await deps_.departures.ForgetOpen(rep, id);
-      if (!forgotten) co_return Refused(request, forgotten.error());
+      if (!forgotten) co_return StoreRefused(request, forgotten.error());
       continue;
     }
     if (route) {
       auto sent = co_await deps_.departures.Requeue(id, rep, "admin");
-      if (!sent) co_return Refused(request, sent.error());
+      if (!sent) co_return StoreRefused(request, sent.error());
       if (sent.value()) {
         ++requeued;
         deps_.log->info("lead.offboarded lead={} rep={} requeued=1", id, rep);
@@ -202,7 +202,7 @@ awaitable<Response> RepAdmin::Offboard(const Request& request, const std::string
     if (!reassigned) {
       const auto code = reassigned.error().code;
       if (code == Errc::kTransient || code == Errc::kUnavailable) {
-        co_return Refused(request, reassigned.error());
+        co_return StoreRefused(request, reassigned.error());
       }
       // It moved between the read and the reassign; the next call looks at it again.
       ++skipped;
@@ -218,13 +218,13 @@ awaitable<Response> RepAdmin::Offboard(const Request& request, const std::string
   if (!route) {
     for (int batch = 0; batch < kCustomerBatchesPerCall; ++batch) {
       auto transfer = co_await deps_.departures.TransferCustomers(rep, to, kCustomerBatch, "admin");
-      if (!transfer) co_return Refused(request, transfer.error());
+      if (!transfer) co_return StoreRefused(request, transfer.error());
       closed_moved += transfer.value().leads;
       if (transfer.value().closed_left == 0 && transfer.value().customers_left == 0) break;
     }
   }
   auto left = co_await deps_.departures.Holdings(rep);
-  if (!left) co_return Refused(request, left.error());
+  if (!left) co_return StoreRefused(request, left.error());
   const auto& rest = left.value();
   const bool done = rest.open == 0 && rest.closed == 0 && rest.customers == 0;
   const std::int64_t customers = started.value().customers - rest.customers;
@@ -248,13 +248,6 @@ awaitable<Response> RepAdmin::Offboard(const Request& request, const std::string
   json.Key("customers").Int(rest.customers).EndObject();
   json.Key("done").Bool(done).EndObject();
   co_return Json(request, http::status::ok, json.Text());
-}
-
-Response RepAdmin::Refused(const Request& request, const Error& error) const {
-  if (error.code == Errc::kTransient || error.code == Errc::kUnavailable) {
-    return Unavailable(request, "storage unavailable, retry later");
-  }
-  return ErrorJson(request, StatusOf(error), RefusalSentence(error));
 }
 
 }  // namespace leadd::api

@@ -68,7 +68,6 @@ class RepAdmin {
   boost::asio::awaitable<Response> Away(const Request& request, const std::string& rep);
   boost::asio::awaitable<Response> Back(const Request& request, const std::string& rep);
   boost::asio::awaitable<Response> Offboard(const Request& request, const std::string& rep);
-  Response Refused(const Request& request, const Error& error) const;
 
   Deps deps_;
   std::string admin_token_;

@@ -13,18 +13,20 @@
 // turn instead (then a key shared by two customers of one entity is often "shared across
 // reps", and names neither). "Flagged" repeats the count with kReview counted as a match.
 //
-// Datasets, with the lead fields mapped to what a lead would carry:
+// Datasets, with the lead fields mapped to what a lead would carry (a lead form or a list
+// never carries a date of birth or an identity number, so those columns are never used):
 //  - febrl4: Febrl persons; febrl4a is registered first as the customers, then each febrl4b
-//    record comes as a lead (rec-N-dup-0 has the one owner rec-N-org). Persons have no email,
-//    phone or company: given name + surname go through PersonNameKey into the company slot
-//    (the matcher has no person-name path), the country is AU, and street, suburb, postcode,
-//    state, date of birth and social security id are left out: leads do not carry them.
-//  - splink: splink fake_1000 in unique_id order, entity = cluster. email -> EmailKey,
-//    first name + surname -> PersonNameKey into the company slot; dob and city left out. The
-//    email's domain is not used as a company domain: in this set it is a person's, not a firm's.
+//    record comes as a lead (rec-N-dup-0 has the one owner rec-N-org). given name + surname ->
+//    PersonNameKey as the contact; street number + address_1 + address_2 -> the street
+//    address, suburb -> locality, postcode, state -> region (each FoldText); country AU.
+//    Persons have no email, phone or company; date of birth and soc_sec_id are left out.
+//  - splink: splink fake_1000 in unique_id order, entity = cluster. email -> EmailKey, first
+//    name + surname -> PersonNameKey as the contact, city -> FoldText as the locality; dob
+//    left out. The email's domain is not used as a company domain: in this set it is a
+//    person's, not a firm's.
 //  - chinese: bench/data/chinese_companies.csv (see bench/data/README.md), in record order.
-//    company -> CompanyKey, phone -> PhoneKey(phone, country), email -> EmailKey and
-//    CompanyDomainOf, country as given.
+//    company -> CompanyKey (its key, and its location apart), phone -> PhoneKey(phone,
+//    country), email -> EmailKey and CompanyDomainOf, country as given.
 //
 //   dedupe_quality --dataset febrl4|splink|chinese [--data-dir DIR] [--chinese-csv FILE]
 //                  [--auto-match X] [--review X] [--round-robin-only] [--errors]
@@ -51,6 +53,7 @@
 #include "dedupe/owner_index.h"
 #include "dedupe/person_name.h"
 #include "dedupe/phone_key.h"
+#include "dedupe/text_fold.h"
 
 namespace leadd::bench {
 namespace {
@@ -59,13 +62,19 @@ using dedupe::MatchFinding;
 
 // One record with its keys normalised once, as the daemon normalises a lead on arrival.
 struct LabelledRecord {
-  std::string id;
-  std::string entity;
-  std::string email;
-  std::string phone;
-  std::string domain;
-  std::string company;
-  std::string country;
+  std::string id = {};
+  std::string entity = {};
+  std::string email = {};
+  std::string phone = {};
+  std::string domain = {};
+  std::string company = {};
+  std::string country = {};
+  std::string company_location = {};
+  std::string contact = {};
+  std::string street = {};
+  std::string locality = {};
+  std::string postcode = {};
+  std::string region = {};
 };
 
 // How many records gave a field, and how many of those the normaliser turned into a key.
@@ -163,8 +172,15 @@ std::optional<Dataset> LoadFebrl4(const std::string& dir) {
     auto& into = dataset.customers.empty() ? dataset.customers : dataset.leads;
     for (const auto& row : *rows) {
       const std::string& id = row.at("rec_id");
-      into.push_back({id, FebrlEntity(id), "", "", "",
-                      PersonKey(row.at("given_name"), row.at("surname")), "AU"});
+      into.push_back({.id = id,
+                      .entity = FebrlEntity(id),
+                      .country = "AU",
+                      .contact = PersonKey(row.at("given_name"), row.at("surname")),
+                      .street = dedupe::FoldText(row.at("street_number") + " " +
+                                                 row.at("address_1") + " " + row.at("address_2")),
+                      .locality = dedupe::FoldText(row.at("suburb")),
+                      .postcode = dedupe::FoldText(row.at("postcode")),
+                      .region = dedupe::FoldText(row.at("state"))});
     }
   }
   return dataset;
@@ -176,9 +192,11 @@ std::optional<Dataset> LoadSplink(const std::string& dir) {
   Dataset dataset{"splink", {}, {}, {}, {}};
   for (const auto& row : *rows) {
     dataset.emails.Add(row.at("email"), dedupe::EmailKey(row.at("email")));
-    dataset.leads.push_back({row.at("unique_id"), row.at("cluster"),
-                             dedupe::EmailKey(row.at("email")), "", "",
-                             PersonKey(row.at("first_name"), row.at("surname")), ""});
+    dataset.leads.push_back({.id = row.at("unique_id"),
+                             .entity = row.at("cluster"),
+                             .email = dedupe::EmailKey(row.at("email")),
+                             .contact = PersonKey(row.at("first_name"), row.at("surname")),
+                             .locality = dedupe::FoldText(row.at("city"))});
   }
   std::sort(dataset.leads.begin(), dataset.leads.end(),
             [](const auto& a, const auto& b) { return std::stol(a.id) < std::stol(b.id); });
@@ -192,10 +210,15 @@ std::optional<Dataset> LoadChinese(const std::string& path) {
   for (const auto& row : *rows) {
     const std::string& country = row.at("country");
     auto phone = dedupe::PhoneKey(row.at("phone"), country);
-    dataset.leads.push_back(
-        {row.at("record_id"), row.at("entity_id"), dedupe::EmailKey(row.at("email")),
-         phone ? std::move(phone).value() : std::string(), dedupe::CompanyDomainOf(row.at("email")),
-         dedupe::CompanyKey(row.at("company")).key, country});
+    dedupe::CompanyName company = dedupe::CompanyKey(row.at("company"));
+    dataset.leads.push_back({.id = row.at("record_id"),
+                             .entity = row.at("entity_id"),
+                             .email = dedupe::EmailKey(row.at("email")),
+                             .phone = phone ? std::move(phone).value() : std::string(),
+                             .domain = dedupe::CompanyDomainOf(row.at("email")),
+                             .company = std::move(company.key),
+                             .country = country,
+                             .company_location = std::move(company.location)});
     dataset.emails.Add(row.at("email"), dataset.leads.back().email);
     dataset.phones.Add(row.at("phone"), dataset.leads.back().phone);
   }
@@ -234,16 +257,39 @@ RunResult Run(const Dataset& dataset, const dedupe::MatchThresholds& thresholds,
   std::size_t next_rep = 0;
   std::int64_t clock_ms = 0;
   const auto add = [&](const LabelledRecord& record, std::string_view rep) {
-    index.Add({record.id, rep, ++clock_ms, record.email, record.phone, record.domain,
-               record.company, record.country});
+    index.Add({.customer = record.id,
+               .rep = rep,
+               .registered_at_ms = ++clock_ms,
+               .email = record.email,
+               .phone = record.phone,
+               .domain = record.domain,
+               .company = record.company,
+               .country = record.country,
+               .company_location = record.company_location,
+               .contact = record.contact,
+               .street = record.street,
+               .locality = record.locality,
+               .postcode = record.postcode,
+               .region = record.region});
     entity_of.push_back(record.entity);
     ++registered_per_entity[record.entity];
   };
   for (const LabelledRecord& record : dataset.customers) add(record, reps[next_rep++ % kReps]);
 
   for (const LabelledRecord& lead : dataset.leads) {
-    const MatchFinding finding = dedupe::FindOwner(
-        index, {lead.email, lead.phone, lead.domain, lead.company, lead.country}, thresholds);
+    const MatchFinding finding = dedupe::FindOwner(index,
+                                                   {.email = lead.email,
+                                                    .phone = lead.phone,
+                                                    .domain = lead.domain,
+                                                    .company = lead.company,
+                                                    .country = lead.country,
+                                                    .company_location = lead.company_location,
+                                                    .contact = lead.contact,
+                                                    .street = lead.street,
+                                                    .locality = lead.locality,
+                                                    .postcode = lead.postcode,
+                                                    .region = lead.region},
+                                                   thresholds);
     const bool has_owner = registered_per_entity.count(lead.entity) > 0;
     const bool owner = finding.verdict == MatchFinding::Verdict::kOwner;
     const bool review = finding.verdict == MatchFinding::Verdict::kReview;

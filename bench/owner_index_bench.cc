@@ -1,8 +1,9 @@
 // The dedupe index at the size of a large CRM: 1,000,000 registered customers (emails, phones,
-// company domains, company names in Latin and CJK scripts), then lookups of leads that hit an
-// email, a phone, a misspelt company name, or nothing. Reports lookups per second with fuzzy
-// matching on, the index's bytes per customer, and the time to build it from records in memory
-// (the part of a rebuild at start that does not wait on Redis).
+// company domains, company names in Latin and CJK scripts, half of them a contact person with
+// a postcode and locality), then lookups of leads that hit an email, a phone, a misspelt
+// company name (with its contact, when there is one), or nothing. Reports lookups per second with
+// fuzzy matching on, the index's bytes per customer, and the time to build it from records in
+// memory (the part of a rebuild at start that does not wait on Redis).
 //
 //   scripts/bench-dedupe            (LEADD_BENCH_CUSTOMERS=100000 for a quick run)
 #include <benchmark/benchmark.h>
@@ -13,87 +14,30 @@
 #include <string>
 #include <vector>
 
+#include "bench/synthetic_customers.h"
 #include "dedupe/matcher.h"
 #include "dedupe/owner_index.h"
 
 namespace leadd::dedupe {
 namespace {
 
-std::size_t CustomerCount() {
-  const char* wanted = std::getenv("LEADD_BENCH_CUSTOMERS");
-  return wanted != nullptr ? std::strtoull(wanted, nullptr, 10) : 1'000'000;
-}
-
-// Words of two to four syllables, so that the vocabulary has rare and common words alike.
-std::vector<std::string> Vocabulary(std::mt19937_64& random, std::size_t size) {
-  static const char* const kSyllables[] = {"ka",  "lo",  "mi",  "ne",  "tra", "dor", "vel", "sun",
-                                           "pri", "gan", "tek", "sol", "mar", "zen", "qui", "bel",
-                                           "ro",  "fa",  "chi", "wen", "xin", "hua", "tai", "kor"};
-  std::vector<std::string> words;
-  std::uniform_int_distribution<std::size_t> syllable(0, std::size(kSyllables) - 1);
-  std::uniform_int_distribution<int> count(2, 4);
-  for (std::size_t i = 0; i < size; ++i) {
-    std::string word;
-    for (int s = count(random); s > 0; --s) word += kSyllables[syllable(random)];
-    words.push_back(std::move(word));
-  }
-  return words;
-}
-
-std::string CjkName(std::mt19937_64& random) {
-  // From the 3,500 most common ideographs' block; a name of four to eight characters.
-  std::uniform_int_distribution<char32_t> ideograph(0x4E00, 0x4E00 + 3500);
-  std::uniform_int_distribution<int> length(4, 8);
-  std::string name;
-  for (int i = length(random); i > 0; --i) {
-    const char32_t point = ideograph(random);
-    name += static_cast<char>(0xE0 | (point >> 12));
-    name += static_cast<char>(0x80 | ((point >> 6) & 0x3F));
-    name += static_cast<char>(0x80 | (point & 0x3F));
-  }
-  return name;
-}
-
-struct Customers {
-  std::vector<std::string> ids, emails, phones, domains, companies, countries;
-  std::vector<std::string> reps;
-};
-
-const Customers& MadeCustomers() {
-  static const Customers customers = [] {
-    Customers made;
-    std::mt19937_64 random(42);
-    const auto words = Vocabulary(random, 60'000);
-    std::uniform_int_distribution<std::size_t> word(0, words.size() - 1);
-    std::uniform_int_distribution<int> percent(0, 99);
-    std::uniform_int_distribution<std::uint64_t> digits(1'000'000'000ULL, 9'999'999'999ULL);
-    static const char* const kCountries[] = {"CN", "US", "DE", "IN", "FR", "GB", "JP", "BR"};
-    const std::size_t count = CustomerCount();
-    for (int r = 0; r < 500; ++r) made.reps.push_back("rep" + std::to_string(r));
-    for (std::size_t i = 0; i < count; ++i) {
-      made.ids.push_back("C-" + std::to_string(i));
-      const std::string brand = words[word(random)];
-      std::string company = percent(random) < 30
-                                ? CjkName(random)
-                                : brand + " " + words[word(random)] + " " + words[word(random)];
-      made.companies.push_back(std::move(company));
-      made.domains.push_back(percent(random) < 60 ? brand + std::to_string(i % 97) + ".com" : "");
-      made.emails.push_back(
-          percent(random) < 80 ? "buyer" + std::to_string(i) + "@" + brand + ".com" : "");
-      made.phones.push_back(percent(random) < 70 ? "+86" + std::to_string(digits(random)) : "");
-      made.countries.emplace_back(kCountries[i % std::size(kCountries)]);
-    }
-    return made;
-  }();
-  return customers;
-}
+using bench::Customers;
+using bench::MadeCustomers;
 
 void Fill(OwnerIndex& index) {
   const Customers& c = MadeCustomers();
   for (std::size_t i = 0; i < c.ids.size(); ++i) {
-    index.Add(CustomerRecord{c.ids[i], c.reps[i % c.reps.size()], static_cast<std::int64_t>(i),
-                             c.emails[i], c.phones[i], c.domains[i], c.companies[i],
-                             c.countries[i]});
+    index.Add(CustomerRecord{.customer = c.ids[i],
+                             .rep = c.reps[i % c.reps.size()],
+                             .registered_at_ms = static_cast<std::int64_t>(i),
+                             .email = c.emails[i],
+                             .phone = c.phones[i],
+                             .domain = c.domains[i],
+                             .company = c.companies[i],
+                             .country = c.countries[i],
+                             .contact = c.contacts[i],
+                             .locality = c.localities[i],
+                             .postcode = c.postcodes[i]});
   }
 }
 
@@ -107,9 +51,10 @@ const OwnerIndex& Index() {
 }
 
 // A lead as they come: 40% a known email, 20% a known phone, 25% a known company misspelt (a
-// letter dropped) from its country, 15% nobody known.
+// letter dropped) from its country, with the customer's contact, postcode and locality when it
+// has them, 15% nobody known.
 struct Lead {
-  std::string email, phone, company, country;
+  std::string email, phone, company, country, contact, postcode, locality;
 };
 
 std::vector<Lead> Leads(std::size_t count) {
@@ -132,6 +77,9 @@ std::vector<Lead> Leads(std::size_t count) {
       if (lead.company.size() > 8 && static_cast<unsigned char>(lead.company[0]) < 0x80) {
         lead.company.erase(lead.company.size() / 2, 1);
       }
+      lead.contact = c.contacts[k];
+      lead.postcode = c.postcodes[k];
+      lead.locality = c.localities[k];
     } else {
       lead.email = "stranger" + std::to_string(i) + "@example.org";
       lead.company = "unknown trading " + std::to_string(i);
@@ -162,8 +110,13 @@ void Lookups(benchmark::State& state, bool fuzzy) {
   std::size_t owners = 0;
   for (auto _ : state) {
     const Lead& lead = leads[next++ % leads.size()];
-    const LeadKeys keys{lead.email, lead.phone, "", fuzzy ? lead.company : std::string_view(),
-                        lead.country};
+    const LeadKeys keys{.email = lead.email,
+                        .phone = lead.phone,
+                        .company = fuzzy ? lead.company : std::string_view(),
+                        .country = lead.country,
+                        .contact = fuzzy ? lead.contact : std::string_view(),
+                        .locality = lead.locality,
+                        .postcode = lead.postcode};
     const MatchFinding found = FindOwner(index, keys, thresholds);
     owners += found.verdict == MatchFinding::Verdict::kOwner ? 1 : 0;
     benchmark::DoNotOptimize(found.score);

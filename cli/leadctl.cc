@@ -9,6 +9,7 @@
 #include "cli/assign_command.h"
 #include "cli/lead_report.h"
 #include "cli/metric_commands.h"
+#include "cli/owner_commands.h"
 #include "cli/reminder_commands.h"
 #include "cli/rep_commands.h"
 #include "cli/report_commands.h"
@@ -45,6 +46,11 @@ constexpr const char* kUsage = R"(usage: leadctl [--config FILE] COMMAND
                                 a metric's values in the current window (or ID), ranked
   metric set NAME REP=VALUE... [--window ID] [--replace]
                                 writes values; --replace drops the reps not given
+  owners import FILE [--map FIELD=COLUMN]... [--rep REP] [--delimiter ,|tab]
+                [--source TEXT] [--batch N] [--report FILE] [--quiet]
+                                registers a CRM export's customers with their reps; the
+                                first registration of a customer wins, later claimants are
+                                listed in the report (default FILE.import-report.csv)
 
   --config FILE   leadd's config, for the address and admin token
                   (default: $LEADD_CONFIG, else /etc/leadd/leadd.yaml)
@@ -76,7 +82,8 @@ int main(int argc, char** argv) {
   }
   const bool assign = args.size() >= 2 && args[0] == "leads" && args[1] == "assign";
   const bool people = assign || (!args.empty() && (args[0] == "rep" || args[0] == "reminders" ||
-                                                   args[0] == "metric" || args[0] == "report"));
+                                                   args[0] == "metric" || args[0] == "report" ||
+                                                   args[0] == "owners"));
   const bool as_json = !people && !args.empty() && args.back() == "--json";
   if (as_json) args.pop_back();
   const bool explain = !people && args.size() == 2 && args[0] == "explain" && !as_json;
@@ -104,6 +111,7 @@ int main(int argc, char** argv) {
     if (assign) return cli::RunAssignCommand(client, rest, std::cout, std::cerr);
     if (args[0] == "metric") return cli::RunMetricCommand(client, rest, std::cout, std::cerr);
     if (args[0] == "report") return cli::RunReportCommand(client, rest, std::cout, std::cerr);
+    if (args[0] == "owners") return cli::RunOwnersCommand(client, rest, std::cout, std::cerr);
     return args[0] == "rep" ? cli::RunRepCommand(client, rest, std::cout, std::cerr)
                             : cli::RunReminderCommand(client, rest, std::cout, std::cerr);
   }

@@ -173,6 +173,9 @@ struct Rule {
 struct DedupeSettings {
   double auto_match = 0.92;
   double review = 0.80;
+  // The country (ISO 3166-1 alpha-2, upper case) of a phone number written without a country
+  // code when the lead or customer names no country; empty: such numbers give no key.
+  std::string default_region;
 };
 
 // A per-rep figure over a calendar window ("marketplace inquiries this month", "score of the

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+#include "api/customer_api.h"
 #include "api/http_server.h"
 #include "api/lead_api.h"
 #include "api/link_actions.h"
@@ -22,15 +23,18 @@
 #include "daemon/logging.h"
 #include "daemon/notice_dispatcher.h"
 #include "daemon/pipeline.h"
+#include "daemon/spawn_loop.h"
 #include "daemon/systemd_notifier.h"
 #include "daemon/timer_poller.h"
 #include "lifecycle/timer_plan.h"
 #include "notify/log_notifier.h"
+#include "queue/customer_registry.h"
 #include "queue/departures.h"
 #include "queue/embedded_redis.h"
 #include "queue/function_call.h"
 #include "queue/lead_store.h"
 #include "queue/lead_transitions.h"
+#include "queue/owner_index_follower.h"
 #include "queue/redis_client.h"
 #include "router/router.h"
 
@@ -102,9 +106,10 @@ class Daemon {
     }
     ConnectRedis(endpoint.value());
 
-    api_.emplace(api::LeadApi::Deps{*store_, clock_, [this] { return redis_->IsReady(); },
-                                    ModuleLogger("api")},
-                 settings_.http);
+    api_.emplace(
+        api::LeadApi::Deps{*store_, clock_, [this] { return redis_->IsReady(); },
+                           ModuleLogger("api"), [this] { return owners_ && owners_->Ready(); }},
+        settings_.http);
     transitions_.emplace(*redis_, store_->Keys());
     rep_actions_.emplace(api::RepActions::Deps{*store_, *transitions_, ModuleLogger("api"), clock_,
                                                [this] { return planner_; }},
@@ -131,6 +136,11 @@ class Daemon {
     metric_api_.emplace(api::MetricApi::Deps{*metric_store_, clock_, ModuleLogger("api")},
                         settings_);
     api_->SetMetricApi(&*metric_api_);
+    owners_.emplace(queue::OwnerIndexFollower::Deps{clock_, *owner_log_, ModuleLogger("dedupe")},
+                    settings_.redis.request_timeout / 2);
+    customer_api_.emplace(api::CustomerApi::Deps{*registry_, *owners_, clock_, ModuleLogger("api")},
+                          settings_);
+    api_->SetCustomerApi(&*customer_api_);
     http_.emplace(
         io_.get_executor(), *api_,
         api::HttpServer::Options{settings_.http.max_body_bytes, settings_.http.request_timeout},
@@ -150,7 +160,8 @@ class Daemon {
     // Half the request deadline, so a blocked read always answers before its own deadline.
     pipeline_.emplace(Pipeline::Deps{io_.get_executor(), clock_, *blocking_redis_, *store_,
                                      [this] { return router_; }, [this] { return planner_; },
-                                     ModuleLogger("router"), [this] { return shadow_router_; }},
+                                     ModuleLogger("router"), [this] { return shadow_router_; },
+                                     *owners_, *registry_, [this] { return settings_.dedupe; }},
                       settings_.instance_name, settings_.redis.request_timeout / 2);
     timer_poller_.emplace(TimerPoller::Deps{io_.get_executor(), clock_, *store_,
                                             [this] { return settings_.inactivity.pool; },
@@ -162,6 +173,7 @@ class Daemon {
         settings_.instance_name, settings_.redis.request_timeout / 2);
 
     http_->Start();
+    SpawnLoop(io_.get_executor(), owners_->Run(), log_, "owners");
     pipeline_->Start();
     timer_poller_->Start();
     dispatcher_->Start();
@@ -198,6 +210,12 @@ class Daemon {
         io_.get_executor(), clock_,
         queue::RedisClient::MakeOptions(settings_.redis, endpoint, name + "/notify"));
     store_.emplace(*redis_, queue::RedisKeys(settings_.redis.key_prefix));
+    // The owner index follows the registration log in XREAD BLOCK, on a connection of its own.
+    owner_redis_.emplace(
+        io_.get_executor(), clock_,
+        queue::RedisClient::MakeOptions(settings_.redis, endpoint, name + "/owners"));
+    registry_.emplace(*redis_, store_->Keys());
+    owner_log_.emplace(*owner_redis_, store_->Keys());
     // Functions persist with the data, but a fresh or flushed Redis has none: load on every
     // connect, before the client reports ready.
     // Then deadlines an older version armed move into the timer set (nothing to do after once).
@@ -229,6 +247,7 @@ class Daemon {
     redis_->Start();
     blocking_redis_->Start();
     notice_redis_->Start();
+    owner_redis_->Start();
   }
 
   void WaitForSignal() {
@@ -274,6 +293,7 @@ class Daemon {
     reminder_api_->UpdateSettings(loaded);
     report_api_->UpdateSettings(loaded);
     metric_api_->UpdateSettings(loaded);
+    customer_api_->UpdateSettings(loaded);
     ApplyLogLevels(loaded.log);
     settings_.reps = loaded.reps;
     settings_.rules = loaded.rules;
@@ -282,6 +302,7 @@ class Daemon {
     settings_.grades = loaded.grades;
     settings_.inactivity = loaded.inactivity;
     settings_.stages = loaded.stages;
+    settings_.dedupe = loaded.dedupe;
     settings_.log = loaded.log;
     settings_.http.intake_token = loaded.http.intake_token;
     settings_.http.admin_token = loaded.http.admin_token;
@@ -307,8 +328,9 @@ class Daemon {
       io_.stop();
     });
     api_->SetDraining();
-    pending_stops_ = 4;
+    pending_stops_ = 5;
     http_->Drain([this] { OnStageStopped(); });
+    owners_->Stop([this] { OnStageStopped(); });
     pipeline_->Stop([this] { OnStageStopped(); });
     timer_poller_->Stop([this] { OnStageStopped(); });
     dispatcher_->Stop([this] { OnStageStopped(); });
@@ -319,6 +341,7 @@ class Daemon {
     redis_->Stop();
     blocking_redis_->Stop();
     notice_redis_->Stop();
+    owner_redis_->Stop();
     if (!embedded_redis_) {
       io_.stop();
       return;
@@ -343,7 +366,11 @@ class Daemon {
   std::optional<queue::RedisClient> redis_;
   std::optional<queue::RedisClient> blocking_redis_;
   std::optional<queue::RedisClient> notice_redis_;
+  std::optional<queue::RedisClient> owner_redis_;
   std::optional<queue::LeadStore> store_;
+  std::optional<queue::CustomerRegistry> registry_;
+  std::optional<queue::CustomerRegistry> owner_log_;  // on owner_redis_, for owners_ only
+  std::optional<queue::OwnerIndexFollower> owners_;
   std::optional<queue::LeadTransitions> transitions_;
   std::optional<api::RepActions> rep_actions_;
   std::optional<api::LinkActions> link_actions_;
@@ -353,6 +380,7 @@ class Daemon {
   std::optional<api::ReportApi> report_api_;
   std::optional<queue::MetricStore> metric_store_;
   std::optional<api::MetricApi> metric_api_;
+  std::optional<api::CustomerApi> customer_api_;
   std::optional<api::LeadApi> api_;
   std::optional<api::HttpServer> http_;
   std::optional<Pipeline> pipeline_;

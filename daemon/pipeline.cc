@@ -9,7 +9,7 @@
 
 #include "core/clock_wait.h"
 #include "daemon/spawn_loop.h"
-#include "dedupe/email_key.h"
+#include "dedupe/contact_keys.h"
 #include "queue/departures.h"
 #include "queue/lead_transitions.h"
 #include "queue/metric_store.h"
@@ -49,17 +49,21 @@ router::Decision ParkedFull(router::Decision decision) {
 
 }  // namespace
 
-std::vector<std::optional<dedupe::OwnerMatch>> Pipeline::OwnerMatches(
-    std::span<const Routable> leads, const std::vector<std::optional<std::string>>& owners) {
-  std::vector<std::optional<dedupe::OwnerMatch>> matches(leads.size());
+std::vector<dedupe::LeadOwnership> Pipeline::Ownerships(
+    std::span<const Routable> leads, const std::vector<std::optional<std::string>>& email_owners,
+    const config::DedupeSettings& dedupe) {
+  std::vector<dedupe::LeadOwnership> ownerships;
+  ownerships.reserve(leads.size());
+  const dedupe::MatchThresholds thresholds{dedupe.auto_match, dedupe.review};
   std::size_t next_owner = 0;
-  for (std::size_t i = 0; i < leads.size(); ++i) {
-    if (leads[i].email_key.empty()) continue;
-    if (const auto& rep = owners[next_owner++]) {
-      matches[i] = dedupe::OwnerMatch{*rep, "email", "exact email match"};
-    }
+  for (const Routable& each : leads) {
+    const bool asked = !each.contact.email.empty();
+    const std::optional<std::string> none;
+    ownerships.push_back(dedupe::OwnershipOf(asked ? email_owners[next_owner++] : none,
+                                             deps_.owners.Index(), each.contact.ForMatching(),
+                                             thresholds));
   }
-  return matches;
+  return ownerships;
 }
 
 Pipeline::Pipeline(Deps deps, std::string consumer_name, Duration block_for)
@@ -78,6 +82,9 @@ void Pipeline::Stop(std::function<void()> done) {
 }
 
 awaitable<void> Pipeline::Run() {
+  while (!stopping_ && !deps_.owners.Ready()) {
+    co_await AsyncWait(deps_.clock, kOwnersPoll, use_awaitable);
+  }
   while (!stopping_) {
     auto batch = co_await intake_.Next();
     if (!batch) {
@@ -139,6 +146,7 @@ awaitable<Result<void>> Pipeline::Process(const std::vector<StreamEntry>& batch)
 
   std::vector<Routable> leads;
   std::vector<std::string> missing;
+  const config::DedupeSettings dedupe = deps_.current_dedupe();
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (!stored[i]) {
       deps_.log->error("pipeline.lead_missing lead={} entry={}", lead_ids[i], batch[i].id);
@@ -146,18 +154,39 @@ awaitable<Result<void>> Pipeline::Process(const std::vector<StreamEntry>& batch)
       continue;
     }
     Lead lead = queue::LeadFromStored(*stored[i]);
-    std::string email_key = dedupe::EmailKey(lead.email);
+    auto contact = dedupe::ContactKeysOf(dedupe::ContactText{.email = lead.email,
+                                                             .phone = lead.phone,
+                                                             .company = lead.company,
+                                                             .country = lead.country,
+                                                             .contact_name = lead.contact_name,
+                                                             .region = lead.region},
+                                         dedupe.default_region);
     leads.push_back(Routable{queue::IntakeEntry{batch[i].id, lead_ids[i]}, std::move(lead),
-                             stored[i]->Field("state") == "pooled", std::move(email_key)});
+                             stored[i]->Field("state") == "pooled", std::move(contact)});
   }
   // Acknowledged, so that they are not delivered forever.
   LEADD_CO_TRYV(co_await intake_.Finish(missing));
 
   std::vector<std::vector<std::string>> keys;
   keys.reserve(leads.size());
-  for (const auto& each : leads) keys.push_back({each.entry.lead_id, each.email_key});
+  for (const auto& each : leads) {
+    const dedupe::ContactKeys& contact = each.contact;
+    std::vector<std::string> item{each.entry.lead_id, contact.email};
+    // Kinds apart, so that no phone can equal a domain.
+    if (!contact.phone.empty()) item.push_back("phone " + contact.phone);
+    if (!contact.domain.empty()) item.push_back("domain " + contact.domain);
+    keys.push_back(std::move(item));
+  }
   std::size_t start = 0;
   for (const std::size_t length : IndependentRuns(keys)) {
+    if (start > 0) {
+      // The run before may have registered this run's customers: wait for the index to have
+      // them, as far as the log had got by now.
+      LEADD_CO_TRY(head, co_await deps_.registry.LastPosition());
+      if (auto caught = co_await deps_.owners.CatchUp(head, kOwnersCatchUp); !caught) {
+        co_return caught.error();
+      }
+    }
     LEADD_CO_TRYV(co_await Route(std::span<const Routable>(leads).subspan(start, length)));
     start += length;
   }
@@ -169,9 +198,9 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
   auto& store = deps_.store;
   std::vector<std::string> email_keys;
   for (const auto& each : leads) {
-    if (!each.email_key.empty()) email_keys.push_back(each.email_key);
+    if (!each.contact.email.empty()) email_keys.push_back(each.contact.email);
   }
-  LEADD_CO_TRY(owners, co_await store.OwnersOfEmails(email_keys));
+  LEADD_CO_TRY(email_owners, co_await store.OwnersOfEmails(email_keys));
 
   // Departed reps are never chosen; only a lead that was assigned before can also have reps
   // who gave it up. With capacities or least_loaded, each rep's open leads are read in the
@@ -218,17 +247,20 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
   const auto planner = deps_.current_planner();
   std::vector<queue::AssignRequest> requests;
   std::vector<std::size_t> requested;  // the lead of each request
-  const auto matches = OwnerMatches(leads, owners);
+  const auto ownerships = Ownerships(leads, email_owners, deps_.current_dedupe());
+  std::vector<std::pair<std::string, dedupe::PossibleOwner>> flagged;
   for (std::size_t i = 0; i < leads.size(); ++i) {
-    const auto& [entry, lead, pooled, email_key] = leads[i];
-    const auto& owner = matches[i];
+    const auto& [entry, lead, pooled, contact] = leads[i];
+    const auto& owner = ownerships[i].owner;
+    const queue::LeadCustomer customer{contact, ownerships[i].known};
     if (!replies[i]) co_return replies[i].error();
     state.excluded.clear();
     for (const auto& member : replies[i].value().elements) state.excluded.push_back(member.str);
 
     router::Decision decision = router->Decide(lead, owner, state);
     if (!decision.Routed()) {
-      LEADD_CO_TRYV(co_await store.Park(entry, decision));
+      LEADD_CO_TRYV(co_await store.Park(entry, decision, customer));
+      if (ownerships[i].possible) flagged.emplace_back(entry.lead_id, *ownerships[i].possible);
       deps_.log->warn("lead.unrouted lead={} pool={}", entry.lead_id,
                       queue::LeadStore::kDefaultPool);
       continue;
@@ -254,7 +286,7 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
     for (const auto& metric : router->CountedMetrics(lead, owner)) {
       counted_in.push_back(MetricKey(store.Keys(), metric, now));
     }
-    requests.push_back(queue::AssignRequest{entry, std::move(decision), email_key, std::move(plans),
+    requests.push_back(queue::AssignRequest{entry, std::move(decision), customer, std::move(plans),
                                             std::move(capacities), escalate_after,
                                             std::move(counted_in), std::move(teams)});
     requested.push_back(i);
@@ -264,7 +296,14 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (!assigned[i]) co_return assigned[i].error();
     const auto& request = requests[i];
-    switch (assigned[i].value().outcome) {
+    const auto& possible = ownerships[requested[i]].possible;
+    const auto outcome = assigned[i].value().outcome;
+    const bool routes_again =
+        outcome == queue::AssignOutcome::kAllFull && full_retries < kFullRetries;
+    if (possible && outcome != queue::AssignOutcome::kAlreadyAssigned && !routes_again) {
+      flagged.emplace_back(request.entry.lead_id, *possible);
+    }
+    switch (outcome) {
       case queue::AssignOutcome::kAssigned:
         deps_.log->info("lead.routed lead={} rep={} rule={} strategy={}", request.entry.lead_id,
                         assigned[i].value().rep, request.decision.rule, request.decision.strategy);
@@ -284,7 +323,8 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
         if (full_retries < kFullRetries) {
           full.push_back(leads[requested[i]]);
         } else {
-          LEADD_CO_TRYV(co_await store.Park(request.entry, ParkedFull(request.decision)));
+          LEADD_CO_TRYV(
+              co_await store.Park(request.entry, ParkedFull(request.decision), request.customer));
           deps_.log->warn("lead.unrouted lead={} pool={} rule={} reason=all_full tries={}",
                           request.entry.lead_id, queue::LeadStore::kDefaultPool,
                           request.decision.rule, full_retries + 1);
@@ -292,9 +332,12 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
         break;
     }
   }
+  if (!flagged.empty()) {
+    LEADD_CO_TRYV(co_await store.FlagPossibleOwners(flagged));
+  }
   if (const auto shadow = deps_.current_shadow_router ? deps_.current_shadow_router() : nullptr) {
-    co_await RecordShadow(*shadow, leads, matches, replies, std::move(state), requests, requested,
-                          assigned, full_retries < kFullRetries);
+    co_await RecordShadow(*shadow, leads, ownerships, replies, std::move(state), requests,
+                          requested, assigned, full_retries < kFullRetries);
   }
   // Their intake entries are still pending: should this daemon stop now, another claims them.
   if (!full.empty()) co_return co_await Route(full, full_retries + 1);
@@ -303,7 +346,7 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
 
 awaitable<void> Pipeline::RecordShadow(
     const router::Router& shadow, std::span<const Routable> leads,
-    const std::vector<std::optional<dedupe::OwnerMatch>>& owners,
+    const std::vector<dedupe::LeadOwnership>& ownerships,
     const std::vector<Result<queue::RedisReply>>& excluded, router::RoutingState state,
     const std::vector<queue::AssignRequest>& requests, const std::vector<std::size_t>& requested,
     const std::vector<Result<queue::Assignment>>& assigned, bool routes_full_again) {
@@ -331,7 +374,7 @@ awaitable<void> Pipeline::RecordShadow(
     }
     state.excluded.clear();
     for (const auto& member : excluded[i].value().elements) state.excluded.push_back(member.str);
-    decisions.push_back(shadow.Decide(routable.lead, owners[i], state));
+    decisions.push_back(shadow.Decide(routable.lead, ownerships[i].owner, state));
     records.push_back(std::move(record));
   }
   for (std::size_t r = 0; r < records.size(); ++r) records[r].shadow = &decisions[r];

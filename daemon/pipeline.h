@@ -17,8 +17,10 @@
 
 #include "core/clock.h"
 #include "daemon/stream_consumer.h"
+#include "dedupe/owner_match.h"
 #include "lifecycle/timer_plan.h"
 #include "queue/lead_store.h"
+#include "queue/owner_index_follower.h"
 #include "queue/redis_client.h"
 #include "queue/shadow_log.h"
 #include "router/router.h"
@@ -31,7 +33,7 @@ namespace leadd::daemon {
 
 // Splits items, in order, into consecutive runs within which no key repeats (empty keys do not
 // count), and returns the runs' lengths. A lead is routed only after the leads before it with
-// the same email are assigned, since its owner lookup must see them.
+// the same email, phone or company domain are assigned, since its owner lookup must see them.
 std::vector<std::size_t> IndependentRuns(const std::vector<std::vector<std::string>>& keys);
 
 // Lifecycle: Start -> Stop(done) on one executor. Delivery is at least once: an entry is
@@ -47,6 +49,10 @@ class Pipeline {
   // more than a few means reps fill as fast as the pipeline reads, and the lead waits in the
   // pool, its decision saying why.
   static constexpr std::uint32_t kFullRetries = 3;
+  // While the owner index is rebuilt at start, how often the loop looks whether it is done.
+  static constexpr Duration kOwnersPoll{50};
+  // How long a run waits for the index to learn the customers the run before it registered.
+  static constexpr Duration kOwnersCatchUp{2000};
 
   struct Deps {
     boost::asio::any_io_executor executor;
@@ -60,6 +66,12 @@ class Pipeline {
     // Shadow mode: the router of the shadow rules, recorded beside each live routing and acted
     // on nowhere; none (or a null result) runs no shadow. Read per run, like current_router.
     std::function<std::shared_ptr<const router::Router>()> current_shadow_router;
+    // The registered customers, matched without a round trip; routing waits for its start-up
+    // rebuild, since a lead matched against an empty index would miss its owner.
+    queue::OwnerIndexFollower& owners;
+    queue::CustomerRegistry& registry;  // on a connection that never blocks
+    // The `dedupe:` section, read per batch like current_router.
+    std::function<config::DedupeSettings()> current_dedupe;
   };
 
   Pipeline(Deps deps, std::string consumer_name, Duration block_for);
@@ -75,16 +87,18 @@ class Pipeline {
     queue::IntakeEntry entry;
     Lead lead;
     bool pooled = false;  // assigned before: reps who gave it up are excluded
-    std::string email_key;
+    dedupe::ContactKeys contact;
   };
 
   boost::asio::awaitable<void> Run();
   // A batch costs a few round trips to Redis, not a few per lead: the leads are read together,
   // then each run of independent leads is looked up together and assigned together.
   boost::asio::awaitable<Result<void>> Process(const std::vector<StreamEntry>& batch);
-  // Each lead's owner, from OwnersOfEmails' answers (one per lead with an email key, in order).
-  static std::vector<std::optional<dedupe::OwnerMatch>> OwnerMatches(
-      std::span<const Routable> leads, const std::vector<std::optional<std::string>>& owners);
+  // Each lead's owner: OwnersOfEmails' answers (one per lead with an email key, in order),
+  // else the owner index.
+  std::vector<dedupe::LeadOwnership> Ownerships(
+      std::span<const Routable> leads, const std::vector<std::optional<std::string>>& email_owners,
+      const config::DedupeSettings& dedupe);
   // A lead whose candidates all turned out full at assignment (other daemons, or the run's own
   // rotation, filled them since the loads were read) is routed again with fresh loads, up to
   // kFullRetries times; `full_retries` counts how often this run's leads were.
@@ -97,7 +111,7 @@ class Pipeline {
   // failure is logged, never returned: the shadow must not hold up the live routing.
   boost::asio::awaitable<void> RecordShadow(
       const router::Router& shadow, std::span<const Routable> leads,
-      const std::vector<std::optional<dedupe::OwnerMatch>>& owners,
+      const std::vector<dedupe::LeadOwnership>& ownerships,
       const std::vector<Result<queue::RedisReply>>& excluded, router::RoutingState state,
       const std::vector<queue::AssignRequest>& requests, const std::vector<std::size_t>& requested,
       const std::vector<Result<queue::Assignment>>& assigned, bool routes_full_again);

@@ -6,7 +6,9 @@
 #include <cstddef>
 #include <string>
 #include <unordered_set>
+#include <utility>
 
+#include "cn_places_data.h"  // generated from dedupe/data/cn_places.txt
 #include "dedupe/text_fold.h"
 #include "legal_suffixes_data.h"  // generated from dedupe/data/legal_suffixes.txt
 
@@ -14,6 +16,22 @@ namespace leadd::dedupe {
 namespace {
 
 using WordSet = std::unordered_set<std::string>;
+
+// The lines of an embedded data file that are neither blank nor `#` comments, trimmed.
+std::vector<std::string_view> DataLines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find('\n'), text.size());
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    if (!line.empty() && line.front() != '#') lines.push_back(line);
+  }
+  return lines;
+}
+
+bool LongerFirst(const std::string& a, const std::string& b) { return a.size() > b.size(); }
 
 // The legal forms, folded once, indexed by how many words they have.
 struct LegalForms {
@@ -64,14 +82,7 @@ void Add(std::vector<WordSet>& sets, const std::vector<std::string_view>& words)
 
 LegalForms LoadLegalForms() {
   LegalForms forms;
-  std::string_view text = kLegalSuffixesText;
-  while (!text.empty()) {
-    const std::size_t end = std::min(text.find('\n'), text.size());
-    std::string_view line = text.substr(0, end);
-    text.remove_prefix(std::min(end + 1, text.size()));
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
-    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
-    if (line.empty() || line.front() == '#') continue;
+  for (std::string_view line : DataLines(kLegalSuffixesText)) {
     bool prefix = false;
     bool glued = false;
     while (!line.empty() && (line.front() == '^' || line.front() == '*')) {
@@ -92,17 +103,71 @@ LegalForms LoadLegalForms() {
       if (prefix) forms.glued_prefix.push_back(folded);
     }
   }
-  const auto longest_first = [](const std::string& a, const std::string& b) {
-    return a.size() > b.size();
-  };
-  std::sort(forms.glued_suffix.begin(), forms.glued_suffix.end(), longest_first);
-  std::sort(forms.glued_prefix.begin(), forms.glued_prefix.end(), longest_first);
+  std::sort(forms.glued_suffix.begin(), forms.glued_suffix.end(), LongerFirst);
+  std::sort(forms.glued_prefix.begin(), forms.glued_prefix.end(), LongerFirst);
   return forms;
 }
 
 const LegalForms& GetLegalForms() {
   static const LegalForms forms = LoadLegalForms();
   return forms;
+}
+
+struct Places {
+  std::vector<std::string> names;  // folded, longest first
+  std::unordered_set<std::string> only_with_suffix;
+  std::vector<std::string> suffixes;  // administrative, folded, longest first
+};
+
+Places LoadPlaces() {
+  Places places;
+  for (std::string_view line : DataLines(kCnPlacesText)) {
+    const bool only_with_suffix = line.front() == '!';
+    if (only_with_suffix) line.remove_prefix(1);
+    std::string folded = FoldText(line);
+    if (folded.empty()) continue;
+    if (only_with_suffix) places.only_with_suffix.insert(folded);
+    places.names.push_back(std::move(folded));
+  }
+  for (const char* suffix : {"特别行政区", "自治区", "省", "市", "区", "县"}) {
+    places.suffixes.push_back(FoldText(suffix));
+  }
+  std::sort(places.names.begin(), places.names.end(), LongerFirst);
+  std::sort(places.suffixes.begin(), places.suffixes.end(), LongerFirst);
+  return places;
+}
+
+const Places& GetPlaces() {
+  static const Places places = LoadPlaces();
+  return places;
+}
+
+// The place `word` starts with, and how many bytes of `word` it takes with its administrative
+// suffix; {"", 0} when it starts with none.
+std::pair<std::string_view, std::size_t> LeadingPlace(std::string_view word) {
+  const Places& places = GetPlaces();
+  for (const std::string& name : places.names) {
+    if (!word.starts_with(name)) continue;
+    std::size_t end = name.size();
+    for (const std::string& suffix : places.suffixes) {
+      if (word.substr(end).starts_with(suffix)) {
+        end += suffix.size();
+        break;
+      }
+    }
+    if (end == name.size() && places.only_with_suffix.contains(name)) continue;
+    return {name, end};
+  }
+  return {{}, 0};
+}
+
+std::size_t CodePoints(std::string_view text) {
+  std::size_t count = 0;
+  for (int32_t i = 0; i < static_cast<int32_t>(text.size()); ++count) {
+    UChar32 c = 0;
+    U8_NEXT(text.data(), i, static_cast<int32_t>(text.size()), c);
+  }
+  return count;
 }
 
 // A word of the name, or a bracketed group of words.
@@ -234,6 +299,7 @@ CompanyName CompanyKey(std::string_view name) {
 
   std::vector<std::string> front;  // removed from the start, in order
   std::vector<std::string> back;   // removed from the end, last first
+  std::string_view bracketed_place;
 
   // "(주)", "(株)": legal forms wherever they stand, as long as something else remains.
   const auto is_bracketed_form = [&forms](const Item& item) {
@@ -259,6 +325,11 @@ CompanyName CompanyKey(std::string_view name) {
       std::vector<Item> rest(items.begin(), items.end() - 1);
       std::vector<std::string> scratch;
       if (!stripped && !StripSuffix(forms, rest, scratch)) break;
+      const std::vector<std::string_view>& group = items.back().words;
+      if (group.size() == 1) {
+        const auto [place, length] = LeadingPlace(group.front());
+        if (length == group.front().size()) bracketed_place = place;
+      }
       back.push_back(GroupText(items.back()));
       items.pop_back();
       continue;
@@ -273,7 +344,28 @@ CompanyName CompanyKey(std::string_view name) {
     items = Parse(all_words);
     front.clear();
     back.clear();
+    bracketed_place = {};
   }
+
+  // Places the name starts with: "广东省深圳市华为技术" -> "华为技术", "深圳市 ABC" -> "abc".
+  std::vector<std::string_view> places;
+  const auto add_place = [&places](std::string_view place) {
+    if (std::find(places.begin(), places.end(), place) == places.end()) places.push_back(place);
+  };
+  while (!items.empty() && !items.front().group) {
+    std::string_view& first = items.front().words.front();
+    const auto [place, length] = LeadingPlace(first);
+    if (length == 0) break;
+    const std::string_view rest = first.substr(length);
+    if (rest.empty() ? !HasWordFrom(items, 1) : CodePoints(rest) < 2) break;
+    add_place(place);
+    if (rest.empty()) {
+      items.erase(items.begin());
+    } else {
+      first = rest;
+    }
+  }
+  if (!bracketed_place.empty()) add_place(bracketed_place);
 
   CompanyName result;
   for (const Item& item : items) {
@@ -282,6 +374,10 @@ CompanyName CompanyKey(std::string_view name) {
   for (const std::string_view word : SplitWords(result.key)) result.words.emplace_back(word);
   for (const std::string& piece : front) AppendWord(result.removed, piece);
   for (auto it = back.rbegin(); it != back.rend(); ++it) AppendWord(result.removed, *it);
+  for (const std::string_view place : places) {
+    if (!result.location.empty()) result.location.push_back(' ');
+    result.location.append(place);
+  }
   return result;
 }
 

@@ -18,6 +18,13 @@ struct CompanyName {
   // What was removed, folded and in name order ("co ltd", "(shenzhen) co ltd", "株式会社"),
   // for explanations; empty when nothing was.
   std::string removed;
+  // Where a Chinese name says the company is registered, from dedupe/data/cn_places.txt and
+  // without 省/市: the places it starts with and a bracketed place, folded and space-separated
+  // ("广东 深圳" of "广东省深圳市…", "深圳" of "华为技术（深圳）有限公司"); empty when none.
+  // The key leaves them out, so that "华为技术" meets "深圳市华为技术"; the matcher weighs
+  // two names that both give a place and share none as two firms. A leading place is not
+  // repeated in `removed`; a bracketed one stays there, as written.
+  std::string location = {};
 };
 
 // Removes the legal forms of dedupe/data/legal_suffixes.txt as whole words at the end (and,
@@ -25,7 +32,9 @@ struct CompanyName {
 // when glued to the end (or start) of a CJK word. A bracketed group right before or after a
 // removed legal form is a registration location and goes too ("ABC Trading (Shenzhen) Co.,
 // Ltd." -> "abc trading"). A name that is nothing but a legal form keeps it: "Company" or
-// "有限公司" alone is all we know, and an empty key would match every other empty key.
+// "有限公司" alone is all we know, and an empty key would match every other empty key. Places
+// a Chinese name starts with ("深圳市", "广东省深圳市", "台北") go into `location` as long as
+// two characters of the name remain, as does a bracketed place the legal form took along.
 CompanyName CompanyKey(std::string_view name);
 
 }  // namespace leadd::dedupe

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 
 #include "dedupe/similarity.h"
+#include "dedupe/text_fold.h"
 
 namespace leadd::dedupe {
 namespace {
@@ -75,12 +77,30 @@ double CompareExact(const OwnerIndex& index, Id customer, const LeadKeys& lead, 
   return score;
 }
 
+// Two places a company name gave ("深圳", "广东 深圳"): the same when they share a word.
+bool SharePlace(std::string_view a, std::string_view b) {
+  for (const std::string_view place : SplitWords(a)) {
+    for (const std::string_view other : SplitWords(b)) {
+      if (place == other) return true;
+    }
+  }
+  return false;
+}
+
+// A disagreeing email counts against a name match only when the company domains have not
+// already been compared: colleagues at one firm write from different mailboxes of its domain.
+bool OtherEmail(const OwnerIndex& index, Id customer, const LeadKeys& lead) {
+  const std::string_view email = index.Email(customer);
+  if (lead.email.empty() || email.empty() || lead.email == email) return false;
+  return lead.domain.empty() || index.Domain(customer).empty();
+}
+
 // A company-name candidate's score: how alike the names are, up for the same country and down
-// for another, down for a different company domain. The names' likeness is Jaro-Winkler on
-// the whole key (spelling) and soft Dice on the grams (words in any order, a plural or a typo
-// forgiven), averaged, so that neither a shared prefix nor one shared word alone makes two
-// companies the same. Jaro-Winkler is the costly half: a candidate that could not reach
-// `floor` even with a perfect one is left there, with nullopt.
+// for another, down for a different company domain, email or registered location. The names'
+// likeness is Jaro-Winkler on the whole key (spelling) and soft Dice on the grams (words in any
+// order, a plural or a typo forgiven), averaged, so that neither a shared prefix nor one shared
+// word alone makes two companies the same. Jaro-Winkler is the costly half: a candidate that
+// could not reach `floor` even with a perfect one is left there, with nullopt.
 std::optional<double> CompanyScore(const OwnerIndex& index, Id customer, const LeadKeys& lead,
                                    const std::vector<std::string_view>& lead_grams,  // sorted
                                    const MatchWeights& weights, double floor,
@@ -94,6 +114,12 @@ std::optional<double> CompanyScore(const OwnerIndex& index, Id customer, const L
   const std::string_view domain = index.Domain(customer);
   const bool other_domain = !lead.domain.empty() && !domain.empty() && lead.domain != domain;
   if (other_domain) adjustment -= weights.disagreeing_key;
+  const bool other_email = OtherEmail(index, customer, lead);
+  if (other_email) adjustment -= weights.disagreeing_key;
+  const std::string_view location = index.CompanyLocation(customer);
+  const bool locations_known = !lead.company_location.empty() && !location.empty();
+  const bool same_location = locations_known && SharePlace(lead.company_location, location);
+  if (locations_known && !same_location) adjustment -= weights.other_company_location;
 
   thread_local std::vector<std::string_view> grams;
   CompanyGrams(index.Company(customer), grams);
@@ -103,23 +129,219 @@ std::optional<double> CompanyScore(const OwnerIndex& index, Id customer, const L
   const double similarity = (JaroWinkler(lead.company, index.Company(customer)) + words) / 2.0;
   if (agreed) {
     agreed->push_back("company name " + Score(similarity));
+    if (same_location) agreed->emplace_back("company location");
     if (same_country) agreed->emplace_back("country");
   }
   if (disagreed) {
+    if (locations_known && !same_location) disagreed->emplace_back("company location");
     if (countries_known && !same_country) disagreed->emplace_back("country");
     if (other_domain) disagreed->emplace_back("company domain");
+    if (other_email) disagreed->emplace_back("email");
   }
   return std::clamp(similarity + adjustment, 0.0, 1.0);
 }
 
+// Spellings of one value that differ by a typo or two ("lonon" / "london", "evied56@harris-
+// bailey.net" / "evihd56@earris-bailey.net") are this alike or more.
+constexpr double kAlike = 0.9;
+// Below that, a spelling this alike may still be a typo of the same ("lodon" / "london") or
+// another value ("luton" / "london" is less): it decides nothing.
+constexpr double kMaybeAlike = 0.85;
+// Two street addresses agree when this share of their words do, a typo in each forgiven, in
+// any order (the lines of an address are swapped as often as not): "2 lambrigg street" / "2
+// lambrig gstreet", "may maxwell crescent" / "28 may maxwell crescent"; from the lower share
+// on they may be one address written differently ("19 warrumbul street" / "4 warrumbmul
+// street") and decide nothing; below it they differ ("61 downes place" / "16 downes place"
+// agree no more than half).
+constexpr double kSameStreet = 0.8;
+constexpr double kStreetUndecided = 0.55;
+
+// How a key of a contact is compared: a code (postcode, phone) that differs by a typo neither
+// agrees nor differs, since a typo'd code is often another real one; a spelt value (a
+// locality, an email) agrees despite a typo; a street by its words, or despite a typo when
+// two words were run together.
+enum class Compared { kCode, kSpelling, kWords };
+
+// One of the keys a contact candidate is set against besides the name.
+struct ContactKey {
+  std::string_view name;
+  std::string_view lead_value;
+  std::string_view their_value;
+  Compared compared;
+  bool corroborates;  // agreeing says something about this person (a state or country does not)
+  double agrees;
+  double differs;
+};
+
+enum class Outcome { kAgrees, kUndecided, kDiffers };
+
+Outcome Compare(const ContactKey& key) {
+  if (key.lead_value == key.their_value) return Outcome::kAgrees;
+  switch (key.compared) {
+    case Compared::kCode:
+      return JaroWinkler(key.lead_value, key.their_value) >= kAlike ? Outcome::kUndecided
+                                                                    : Outcome::kDiffers;
+    case Compared::kSpelling: {
+      const double spelling = JaroWinkler(key.lead_value, key.their_value);
+      if (spelling >= kAlike) return Outcome::kAgrees;
+      return spelling >= kMaybeAlike ? Outcome::kUndecided : Outcome::kDiffers;
+    }
+    case Compared::kWords: {
+      const double words = SoftTokenDice(SplitWords(key.lead_value), SplitWords(key.their_value));
+      if (words >= kSameStreet || JaroWinkler(key.lead_value, key.their_value) >= kAlike) {
+        return Outcome::kAgrees;
+      }
+      return words >= kStreetUndecided ? Outcome::kUndecided : Outcome::kDiffers;
+    }
+  }
+  return Outcome::kDiffers;
+}
+
+// A contact candidate's score: how alike the names are word by word (a name part only one side
+// gives costs `missing_name_word`), up for each postcode, locality, street, email or phone that
+// agrees and down for each that does not. A name stays under `name_only_contact` unless more
+// keys agree than differ (another email outweighs the same town); a one-word name ("Oliver",
+// "White") unless two agree and none differs.
+double ContactScore(const OwnerIndex& index, Id customer, const LeadKeys& lead,
+                    const std::vector<std::string_view>& lead_words,
+                    const MatchThresholds& thresholds, const MatchWeights& weights,
+                    std::vector<std::string>* agreed = nullptr,
+                    std::vector<std::string>* disagreed = nullptr) {
+  const std::vector<std::string_view> words = SplitWords(index.Contact(customer));
+  const std::size_t missing =
+      std::max(lead_words.size(), words.size()) - std::min(lead_words.size(), words.size());
+  const double name = PairedWordSimilarity(lead_words, words) -
+                      weights.missing_name_word * static_cast<double>(missing);
+  if (agreed) agreed->push_back("contact name " + Score(name));
+
+  const ContactKey keys[] = {
+      {"postcode", lead.postcode, index.Postcode(customer), Compared::kCode, true,
+       weights.address_agrees, weights.address_differs},
+      {"locality", lead.locality, index.Locality(customer), Compared::kSpelling, true,
+       weights.address_agrees, weights.address_differs},
+      {"street", lead.street, index.Street(customer), Compared::kWords, true,
+       weights.address_agrees, weights.address_differs},
+      {"region", lead.region, index.Region(customer), Compared::kCode, false, 0.0,
+       weights.address_differs},
+      {"email", lead.email, index.Email(customer), Compared::kSpelling, true,
+       weights.address_agrees, weights.disagreeing_key},
+      {"phone", lead.phone, index.Phone(customer), Compared::kCode, true, weights.address_agrees,
+       weights.disagreeing_key},
+      {"country", lead.country, index.Country(customer), Compared::kCode, false, 0.0,
+       weights.other_country},
+  };
+  double score = name;
+  int corroborations = 0;
+  int contradictions = 0;
+  for (const ContactKey& key : keys) {
+    if (key.lead_value.empty() || key.their_value.empty()) continue;
+    switch (Compare(key)) {
+      case Outcome::kAgrees:
+        score += key.agrees;
+        corroborations += key.corroborates ? 1 : 0;
+        if (agreed) agreed->emplace_back(key.name);
+        break;
+      case Outcome::kUndecided:
+        break;
+      case Outcome::kDiffers:
+        score -= key.differs;
+        ++contradictions;
+        if (disagreed) disagreed->emplace_back(key.name);
+        break;
+    }
+  }
+  const bool one_word = lead_words.size() < 2 || words.size() < 2;
+  const bool corroborated =
+      one_word ? corroborations >= 2 && contradictions == 0 : corroborations - contradictions >= 1;
+  if (!corroborated) {
+    // Whatever the thresholds: an operator lowering auto_match must not make names alone owners.
+    score =
+        std::min({score, weights.name_only_contact, std::nextafter(thresholds.auto_match, 0.0)});
+  }
+  return std::clamp(score, 0.0, 1.0);
+}
+
+// The best candidate by company name and by contact name, when no exact key found one; ties go
+// to the earlier registration, the first to register owning it.
+void FindByName(const OwnerIndex& index, const LeadKeys& lead, const MatchThresholds& thresholds,
+                const MatchWeights& weights, MatchFinding& finding) {
+  const auto better = [&finding](Id candidate, double score) {
+    return score > finding.score ||
+           (score == finding.score && (!finding.customer || candidate < *finding.customer));
+  };
+  // Prepared once per lead: the lead's grams (sorted for comparing) and name words, and the
+  // buffers of candidates.
+  thread_local std::vector<std::string_view> grams;
+  thread_local std::vector<std::string_view> contact_words;
+  thread_local std::vector<Id> candidates;
+  thread_local std::vector<std::uint32_t> shared;
+  bool by_contact = false;
+  if (!lead.company.empty()) {
+    CompanyGrams(lead.company, grams);
+    SortedTokens(grams);
+    index.CompanyCandidates(grams, weights.candidates, candidates, &shared);
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+      const Id candidate = candidates[c];
+      // Candidates come most shared grams first: once one is the owner, those sharing fewer
+      // of the lead's rarest words are not scored (the blocking's evidence against them is
+      // what an exhaustive score would mostly confirm, at the cost of most of a lookup).
+      if (finding.score >= thresholds.auto_match && shared[c] < shared.front()) break;
+      // Only a candidate that can reach the best so far (and at least `review`) is worth
+      // finishing.
+      const double floor = std::max(thresholds.review, finding.score);
+      const auto score = CompanyScore(index, candidate, lead, grams, weights, floor);
+      if (!score || *score < floor || !better(candidate, *score)) continue;
+      finding.score = *score;
+      finding.customer = candidate;
+    }
+  }
+  // A company name that already names its owner is not second-guessed by the contact's.
+  if (!lead.contact.empty() && finding.score < thresholds.auto_match) {
+    contact_words = SplitWords(lead.contact);
+    index.ContactCandidates(lead.contact, lead.postcode, lead.locality, weights.candidates,
+                            candidates, &shared);
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+      const Id candidate = candidates[c];
+      // As for company names: once one is the owner, those sharing fewer keys are not scored.
+      if (finding.score >= thresholds.auto_match && shared[c] < shared.front()) break;
+      const double score = ContactScore(index, candidate, lead, contact_words, thresholds, weights);
+      if (score < thresholds.review || !better(candidate, score)) continue;
+      finding.score = score;
+      finding.customer = candidate;
+      by_contact = true;
+    }
+  }
+  if (!finding.customer) return;
+  if (by_contact) {
+    ContactScore(index, *finding.customer, lead, contact_words, thresholds, weights,
+                 &finding.agreed, &finding.disagreed);
+  } else {
+    CompanyScore(index, *finding.customer, lead, grams, weights, 0.0, &finding.agreed,
+                 &finding.disagreed);
+  }
+}
+
 }  // namespace
 
-std::string MatchFinding::Explanation(const OwnerIndex& index) const {
-  const auto listed = [](const std::vector<std::string>& items) {
-    std::string text;
-    for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+std::string MatchFinding::Evidence(const OwnerIndex& index) const {
+  std::vector<std::string> parts;
+  if (customer) {
+    parts.push_back("customer " + std::string(index.CustomerId(*customer)) + " of " +
+                    std::string(index.Rep(*customer)) + ", score " + Score(score));
+  }
+  const auto listed = [](std::string text, const std::vector<std::string>& items) {
+    for (std::size_t i = 0; i < items.size(); ++i) text += (i == 0 ? "" : ", ") + items[i];
     return text;
   };
+  if (!agreed.empty()) parts.push_back(listed("agreed: ", agreed));
+  if (!disagreed.empty()) parts.push_back(listed("disagreed: ", disagreed));
+  parts.insert(parts.end(), notes.begin(), notes.end());
+  std::string text;
+  for (const auto& part : parts) text += (text.empty() ? "" : "; ") + part;
+  return text;
+}
+
+std::string MatchFinding::Explanation(const OwnerIndex& index) const {
   std::string text;
   switch (verdict) {
     case Verdict::kNone:
@@ -132,13 +354,8 @@ std::string MatchFinding::Explanation(const OwnerIndex& index) const {
       text = "owner";
       break;
   }
-  if (customer) {
-    text += ": customer " + std::string(index.CustomerId(*customer)) + " of " +
-            std::string(index.Rep(*customer)) + ", score " + Score(score);
-  }
-  if (!agreed.empty()) text += "; agreed: " + listed(agreed);
-  if (!disagreed.empty()) text += "; disagreed: " + listed(disagreed);
-  if (!notes.empty()) text += "; " + listed(notes);
+  const std::string evidence = Evidence(index);
+  if (!evidence.empty()) text += (customer ? ": " : "; ") + evidence;
   return text;
 }
 
@@ -172,35 +389,8 @@ MatchFinding FindOwner(const OwnerIndex& index, const LeadKeys& lead,
   if (found) {
     finding.customer = found;
     finding.score = CompareExact(index, *found, lead, found_by, weights, finding);
-  } else if (!lead.company.empty()) {
-    // Both prepared once per lead: the lead's grams, sorted for comparing, and the buffer of
-    // candidates.
-    thread_local std::vector<std::string_view> grams;
-    thread_local std::vector<Id> candidates;
-    thread_local std::vector<std::uint32_t> shared;
-    CompanyGrams(lead.company, grams);
-    SortedTokens(grams);
-    index.CompanyCandidates(grams, weights.candidates, candidates, &shared);
-    for (std::size_t c = 0; c < candidates.size(); ++c) {
-      const Id candidate = candidates[c];
-      // Candidates come most shared grams first: once one is the owner, those sharing fewer
-      // of the lead's rarest words are not scored (the blocking's evidence against them is
-      // what an exhaustive score would mostly confirm, at the cost of most of a lookup).
-      if (finding.score >= thresholds.auto_match && shared[c] < shared.front()) break;
-      // Only a candidate that can reach the best so far (and at least `review`) is worth
-      // finishing; ties go to the earlier registration, the first to register owning it.
-      const double floor = std::max(thresholds.review, finding.score);
-      const auto score = CompanyScore(index, candidate, lead, grams, weights, floor);
-      if (!score || *score < floor) continue;
-      if (*score > finding.score || !finding.customer || candidate < *finding.customer) {
-        finding.score = *score;
-        finding.customer = candidate;
-      }
-    }
-    if (finding.customer) {
-      CompanyScore(index, *finding.customer, lead, grams, weights, 0.0, &finding.agreed,
-                   &finding.disagreed);
-    }
+  } else {
+    FindByName(index, lead, thresholds, weights, finding);
   }
 
   if (contested) {

@@ -5,16 +5,58 @@
 #include <utility>
 
 #include "core/utf8.h"
+#include "dedupe/text_fold.h"
 
 namespace leadd::dedupe {
 namespace {
 
 constexpr std::size_t kMaxFieldBytes = 255;
 constexpr std::size_t kFirstTableSize = 1024;
+constexpr std::size_t kFirstArenaBytes = 4096;
 // How many of a lead's grams block: the rarest few find a company; more only add common ones.
 constexpr std::size_t kBlockingGrams = 4;
 
 std::uint64_t HashOf(std::string_view text) { return std::hash<std::string_view>{}(text); }
+
+// How many of a contact's blocking keys are used, the rarest first: all of a two-word name's
+// words and starts, its postcode and its locality.
+constexpr std::size_t kContactBlockingKeys = 6;
+// A name word's start blocks too, so that a typo after it ("thoas" / "thomas") or a short form
+// ("rob" / "robert") still finds the person; a word this short is its own start.
+constexpr std::size_t kWordStartPoints = 3;
+
+// Posting keys of every kind live in one map, each kind hashed apart from the others.
+enum class Posting : std::uint64_t {
+  kCompanyGram = 0,
+  kContactWord = 1,
+  kContactWordStart = 2,
+  kPostcode = 3,
+  kLocality = 4
+};
+
+std::uint64_t PostingHash(Posting kind, std::string_view text) {
+  const std::uint64_t hash = HashOf(text);
+  if (kind == Posting::kCompanyGram) return hash;
+  return (hash ^ static_cast<std::uint64_t>(kind)) * 0x9E3779B97F4A7C15ULL;
+}
+
+// The posting keys a contact is blocked by, appended to `hashes`; none without a name.
+void ContactPostings(std::string_view contact, std::string_view postcode, std::string_view locality,
+                     std::vector<std::uint64_t>& hashes) {
+  if (contact.empty()) return;
+  for (const std::string_view word : SplitWords(contact)) {
+    hashes.push_back(PostingHash(Posting::kContactWord, word));
+    std::size_t start = 0;
+    std::size_t length = 0;
+    for (std::size_t points = 0; points < kWordStartPoints && start < word.size(); ++points) {
+      CodePointAt(word, start, length);
+      start += length;
+    }
+    hashes.push_back(PostingHash(Posting::kContactWordStart, word.substr(0, start)));
+  }
+  if (!postcode.empty()) hashes.push_back(PostingHash(Posting::kPostcode, postcode));
+  if (!locality.empty()) hashes.push_back(PostingHash(Posting::kLocality, locality));
+}
 
 // Scripts written without spaces between words: CJK radicals, kana and ideographs, Hangul
 // syllables, CJK compatibility ideographs, half-width kana, and the supplementary ideographs.
@@ -76,12 +118,21 @@ OwnerIndex::Id OwnerIndex::Add(const CustomerRecord& record) {
   const Id id = static_cast<Id>(customers_.size());
   Customer customer;
   customer.text = static_cast<std::uint32_t>(arena_.size());
-  const std::string_view fields[kFields] = {record.customer, record.email, record.phone,
-                                            record.domain, record.company};
+  std::string_view fields[kFields] = {record.customer, record.email,   record.phone,
+                                      record.domain,   record.company, record.company_location,
+                                      record.contact,  record.street,  record.locality,
+                                      record.postcode, record.region};
+  std::size_t needed = arena_.size();
+  for (std::string_view& field : fields) {
+    field = Capped(field);
+    needed += field.size();
+  }
+  if (needed > arena_.capacity()) {
+    arena_.reserve(std::max({needed, arena_.capacity() + arena_.capacity() / 4, kFirstArenaBytes}));
+  }
   for (std::size_t f = 0; f < kFields; ++f) {
-    const std::string_view text = Capped(fields[f]);
-    customer.lengths[f] = static_cast<std::uint8_t>(text.size());
-    arena_.append(text);
+    customer.lengths[f] = static_cast<std::uint8_t>(fields[f].size());
+    arena_.insert(arena_.end(), fields[f].begin(), fields[f].end());
   }
   if (record.country.size() == 2) {
     customer.country[0] = record.country[0];
@@ -95,8 +146,8 @@ OwnerIndex::Id OwnerIndex::Add(const CustomerRecord& record) {
   std::vector<std::string_view> grams;
   CompanyGrams(Company(id), grams);
   std::vector<std::uint64_t> hashes;
-  hashes.reserve(grams.size());
-  for (const auto gram : grams) hashes.push_back(HashOf(gram));
+  for (const auto gram : grams) hashes.push_back(PostingHash(Posting::kCompanyGram, gram));
+  ContactPostings(Contact(id), Postcode(id), Locality(id), hashes);
   std::sort(hashes.begin(), hashes.end());
   hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
   for (const auto hash : hashes) postings_[hash].push_back(id);
@@ -131,6 +182,24 @@ OwnerIndex::KeyHit OwnerIndex::Find(KeyKind kind, std::string_view key) const {
 
 void OwnerIndex::CompanyCandidates(const std::vector<std::string_view>& grams, std::size_t limit,
                                    std::vector<Id>& out, std::vector<std::uint32_t>* shared) const {
+  thread_local std::vector<std::uint64_t> hashes;
+  hashes.clear();
+  for (const auto gram : grams) hashes.push_back(PostingHash(Posting::kCompanyGram, gram));
+  Candidates(hashes, kBlockingGrams, limit, out, shared);
+}
+
+void OwnerIndex::ContactCandidates(std::string_view contact, std::string_view postcode,
+                                   std::string_view locality, std::size_t limit,
+                                   std::vector<Id>& out, std::vector<std::uint32_t>* shared) const {
+  thread_local std::vector<std::uint64_t> hashes;
+  hashes.clear();
+  ContactPostings(contact, postcode, locality, hashes);
+  Candidates(hashes, kContactBlockingKeys, limit, out, shared);
+}
+
+void OwnerIndex::Candidates(const std::vector<std::uint64_t>& hashes, std::size_t blocking,
+                            std::size_t limit, std::vector<Id>& out,
+                            std::vector<std::uint32_t>* shared) const {
   out.clear();
   if (shared) shared->clear();
   // Reused from lookup to lookup: a lookup allocates nothing once they have grown.
@@ -139,8 +208,8 @@ void OwnerIndex::CompanyCandidates(const std::vector<std::string_view>& grams, s
   thread_local std::vector<std::pair<Id, std::uint32_t>> merged;
   lists.clear();
   counted.clear();
-  for (const auto gram : grams) {
-    const auto found = postings_.find(HashOf(gram));
+  for (const auto hash : hashes) {
+    const auto found = postings_.find(hash);
     if (found == postings_.end() || found->second.size() > kCommonGram) continue;
     if (std::find(lists.begin(), lists.end(), &found->second) == lists.end()) {
       lists.push_back(&found->second);
@@ -148,7 +217,7 @@ void OwnerIndex::CompanyCandidates(const std::vector<std::string_view>& grams, s
   }
   std::sort(lists.begin(), lists.end(),
             [](const auto* a, const auto* b) { return a->size() < b->size(); });
-  if (lists.size() > kBlockingGrams) lists.resize(kBlockingGrams);
+  if (lists.size() > blocking) lists.resize(blocking);
   // Each posting list is in id order: count how many lists hold each id by merging them.
   for (const auto* list : lists) {
     merged.clear();
@@ -167,7 +236,7 @@ void OwnerIndex::CompanyCandidates(const std::vector<std::string_view>& grams, s
     }
     counted.swap(merged);
   }
-  // A count is at most kBlockingGrams: one pass per count, most shared first, ids in order
+  // A count is at most `blocking`: one pass per count, most shared first, ids in order
   // within a count. Customers sharing fewer grams than the best but one are not the same
   // company when the best is: scoring them would only cost time.
   std::uint32_t best = 0;
@@ -213,7 +282,7 @@ std::string_view OwnerIndex::Field(Id id, std::size_t field) const {
   const Customer& customer = customers_[id];
   std::size_t offset = customer.text;
   for (std::size_t f = 0; f < field; ++f) offset += customer.lengths[f];
-  return std::string_view(arena_).substr(offset, customer.lengths[field]);
+  return {arena_.data() + offset, customer.lengths[field]};
 }
 
 std::size_t OwnerIndex::SlotOf(KeyKind kind, std::string_view key) const {

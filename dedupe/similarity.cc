@@ -171,4 +171,40 @@ double SoftTokenDiceOfSorted(const std::vector<std::string_view>& left,
   return 2.0 * shared / static_cast<double>(left.size() + right.size());
 }
 
+double PairedWordSimilarity(const std::vector<std::string_view>& a,
+                            const std::vector<std::string_view>& b) {
+  if (a.empty() || b.empty()) return a.empty() && b.empty() ? 1.0 : 0.0;
+  // A person's name has a few words; the ones past kMaxWords are left out.
+  constexpr std::size_t kMaxWords = 8;
+  const std::size_t rows = std::min(a.size(), kMaxWords);
+  const std::size_t columns = std::min(b.size(), kMaxWords);
+  std::array<double, kMaxWords * kMaxWords> similarity{};
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t j = 0; j < columns; ++j)
+      similarity[i * kMaxWords + j] = JaroWinkler(a[i], b[j]);
+  }
+  // The most alike pair first, then the most alike of the words left, and so on.
+  std::bitset<kMaxWords> row_paired;
+  std::bitset<kMaxWords> column_paired;
+  const std::size_t pairs = std::min(rows, columns);
+  double total = 0.0;
+  for (std::size_t p = 0; p < pairs; ++p) {
+    double best = -1.0;
+    std::size_t best_row = 0;
+    std::size_t best_column = 0;
+    for (std::size_t i = 0; i < rows; ++i) {
+      for (std::size_t j = 0; j < columns; ++j) {
+        if (row_paired[i] || column_paired[j] || similarity[i * kMaxWords + j] <= best) continue;
+        best = similarity[i * kMaxWords + j];
+        best_row = i;
+        best_column = j;
+      }
+    }
+    row_paired[best_row] = true;
+    column_paired[best_column] = true;
+    total += best;
+  }
+  return total / static_cast<double>(pairs);
+}
+
 }  // namespace leadd::dedupe

@@ -29,6 +29,14 @@ double SoftTokenDice(const std::vector<std::string_view>& a, const std::vector<s
 double SoftTokenDiceOfSorted(const std::vector<std::string_view>& a,
                              const std::vector<std::string_view>& b, double alike = 0.9);
 
+// How alike two people's names are word by word, in any order ("hall isla" / "isla hall"): each
+// word of the name with fewer words pairs with the most alike unpaired word of the other, by
+// Jaro-Winkler, most alike pairs first, and the pairs' similarities are averaged. Words only
+// the longer name has are not counted here (a missing given name is not a different one); a
+// substituted word is: "isabella ryan" / "isabella jessup" is about 0.7.
+double PairedWordSimilarity(const std::vector<std::string_view>& a,
+                            const std::vector<std::string_view>& b);
+
 // Sorts `tokens` and removes repeats, in place.
 void SortedTokens(std::vector<std::string_view>& tokens);
 

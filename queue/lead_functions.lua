@@ -3,8 +3,8 @@
 -- any number of leadd instances can share the work without double assignment. Loaded with
 -- FUNCTION LOAD REPLACE on every connect; functions persist with the data (RDB/AOF), so a
 -- restart or failover never leaves a caller with NOSCRIPT. (This file, timer_functions.lua,
--- people_functions.lua and shadow_functions.lua form one library: the others use the local
--- helpers of the first.)
+-- people_functions.lua, shadow_functions.lua and customer_functions.lua form one library: the
+-- others use the local helpers of the first.)
 --
 -- Time is Redis TIME, the one clock every instance agrees on, read once per call so that
 -- every time a call records is the same. A caller may instead pass the time of a simulated
@@ -149,18 +149,126 @@ local function plan_due(plan, kind)
   return nil
 end
 
--- Ownership of the customer behind a lead (its email key): the first registration wins, and a
--- rep who gives the lead up gives the customer up. `P:rep:<rep>:customers` lets a departure
--- hand every customer over without scanning the index.
+-- The customer registry (queue/customer_registry.h): a hash per customer, `P:customers:email`
+-- (email key -> customer) beside `P:owner:email` (email key -> rep), and the registration log
+-- that every daemon's in-process owner index replays. Each change of a customer's owner is
+-- logged in the same step that makes it, so the indexes never miss one.
+-- In the order of dedupe::kContactKeyNames, which is the order the Functions take them in.
+local CONTACT_KEYS = {'email', 'phone', 'domain', 'company', 'country', 'company_location',
+                      'contact', 'street', 'locality', 'postcode', 'region'}
+
+local function customer_key(prefix, customer)
+  return prefix .. ':customer:' .. customer
+end
+
+local function customer_log(prefix, fields)
+  return redis.call('XADD', prefix .. ':customers:log', '*', unpack(fields))
+end
+
+-- A new customer of `rep`, found by `contact` (a table of CONTACT_KEYS, '' or nil when
+-- unknown); `facts` is {registered_at, source, stage, grade, name}. The caller has made sure
+-- that nobody owns its email key. Returns the customer id and its log entry.
+local function register_customer(prefix, rep, contact, facts)
+  local id = 'C-' .. redis.call('INCR', prefix .. ':customer:seq')
+  local fields = {'rep', rep, 'registered_at', facts.registered_at}
+  local logged = {'op', 'register', 'customer', id, 'rep', rep, 'at', facts.registered_at}
+  for _, name in ipairs({'source', 'stage', 'grade', 'name'}) do
+    if facts[name] and facts[name] ~= '' then
+      fields[#fields + 1] = name
+      fields[#fields + 1] = facts[name]
+    end
+  end
+  for _, name in ipairs(CONTACT_KEYS) do
+    local value = contact[name]
+    if value and value ~= '' then
+      fields[#fields + 1] = name
+      fields[#fields + 1] = value
+      logged[#logged + 1] = name
+      logged[#logged + 1] = value
+    end
+  end
+  redis.call('HSET', customer_key(prefix, id), unpack(fields))
+  local email = contact.email
+  if email and email ~= '' then
+    redis.call('HSET', prefix .. ':owner:email', email, rep)
+    redis.call('HSET', prefix .. ':customers:email', email, id)
+    redis.call('SADD', rep_key(prefix, rep, 'customers'), email)
+  end
+  return id, customer_log(prefix, logged)
+end
+
+-- The customer held by `from` goes to `to`, or is released when `to` is nil (its hash and
+-- email index entry go; the log tells the indexes).
+local function customer_changes_hands(prefix, customer, from, to)
+  if not customer then
+    return
+  end
+  local key = customer_key(prefix, customer)
+  if redis.call('HGET', key, 'rep') ~= from then
+    return
+  end
+  if to then
+    redis.call('HSET', key, 'rep', to)
+    customer_log(prefix, {'op', 'owner', 'customer', customer, 'rep', to})
+    return
+  end
+  local email = redis.call('HGET', key, 'email')
+  if email and redis.call('HGET', prefix .. ':customers:email', email) == customer then
+    redis.call('HDEL', prefix .. ':customers:email', email)
+  end
+  redis.call('DEL', key)
+  customer_log(prefix, {'op', 'release', 'customer', customer})
+end
+
+-- The lead's customer: the one it registered, else the registered holder of its email key.
+local function customer_of_lead(prefix, key)
+  local customer = redis.call('HGET', key, 'customer')
+  if customer then
+    return customer
+  end
+  local email_key = redis.call('HGET', key, 'email_key')
+  return email_key and redis.call('HGET', prefix .. ':customers:email', email_key) or nil
+end
+
+-- What the pipeline knows of the lead's customer (LeadCustomer as JSON: its CONTACT_KEYS and
+-- `known`, whether the matcher found it registered), kept on the lead for whoever takes it.
+local function remember_contact(key, json)
+  if json == nil or json == '' then
+    return
+  end
+  local contact = cjson.decode(json)
+  if contact.email and contact.email ~= '' then
+    redis.call('HSET', key, 'email_key', contact.email)
+  end
+  redis.call('HSET', key, 'contact', json)
+end
+
+-- Ownership of the customer behind a lead: the first registration wins, and a rep who gives
+-- the lead up gives the customer up. By its email key as before the registry (`P:rep:<rep>:
+-- customers` lets a departure hand every customer over without scanning the index); a
+-- customer the matcher did not know is registered, with every key the lead gave.
 local function take_owner(prefix, key, rep)
   local email_key = redis.call('HGET', key, 'email_key')
-  if email_key and redis.call('HSETNX', prefix .. ':owner:email', email_key, rep) == 1 then
+  local newly = email_key and redis.call('HSETNX', prefix .. ':owner:email', email_key, rep) == 1
+  if newly then
     redis.call('SADD', rep_key(prefix, rep, 'customers'), email_key)
   end
+  local json = redis.call('HGET', key, 'contact')
+  if not json or (email_key and not newly) or redis.call('HEXISTS', key, 'customer') == 1 then
+    return
+  end
+  local contact = cjson.decode(json)
+  if contact.known then
+    return
+  end
+  local source = 'lead ' .. redis.call('HGET', key, 'id')
+  local id = register_customer(prefix, rep, contact, {registered_at = now_ms(), source = source})
+  redis.call('HSET', key, 'customer', id)
 end
 
 local function release_owner(prefix, key, rep)
   local email_key = redis.call('HGET', key, 'email_key')
+  customer_changes_hands(prefix, customer_of_lead(prefix, key), rep, nil)
   if email_key and redis.call('HGET', prefix .. ':owner:email', email_key) == rep then
     redis.call('HDEL', prefix .. ':owner:email', email_key)
     redis.call('SREM', rep_key(prefix, rep, 'customers'), email_key)
@@ -169,6 +277,7 @@ end
 
 local function move_owner(prefix, key, from, to)
   local email_key = redis.call('HGET', key, 'email_key')
+  customer_changes_hands(prefix, customer_of_lead(prefix, key), from, to)
   if email_key and redis.call('HGET', prefix .. ':owner:email', email_key) == from then
     redis.call('HSET', prefix .. ':owner:email', email_key, to)
     redis.call('SMOVE', rep_key(prefix, from, 'customers'), rep_key(prefix, to, 'customers'),
@@ -414,7 +523,7 @@ end
 -- KEYS: intake stream, round-robin cursor (unused when not rotating), then the windows of the
 --       metrics whose `count:` the lead meets: the assignee's value in each goes up by 1
 -- ARGV: prefix, group, intake entry id, lead id, rule, strategy, rotate ('1'|'0'),
---       decision JSON, email key ('' when none), escalate after (bounces), grade the router
+--       decision JSON, the lead's customer (LeadCustomer JSON, '' when none), escalate after (bounces), grade the router
 --       gave the lead ('' to keep its own), offer mode (direct|offer|race|pool_only), offer
 --       window (ms), race size, pool (pool_only's, and where an offer nobody took waits),
 --       inform the manager ('1'|'0'), then for each candidate, best first: rep, SLA plan for that
@@ -484,9 +593,7 @@ local function assign(keys, args)
     redis.call('ZREM', prefix .. ':pool:' .. (redis.call('HGET', key, 'pool') or ''), id)
     redis.call('HDEL', key, 'requeued')
   end
-  if args[9] ~= '' then
-    redis.call('HSET', key, 'email_key', args[9])
-  end
+  remember_contact(key, args[9])
   if args[11] ~= '' then
     redis.call('HSET', key, 'grade', args[11])
   end
@@ -543,7 +650,8 @@ end
 
 -- KEYS: intake stream, pool (sorted set by entry time)
 -- ARGV: prefix, group, intake entry id, lead id, decision JSON, pool name, grade the router
---       gave the lead ('' to keep its own)
+--       gave the lead ('' to keep its own), the lead's customer (LeadCustomer JSON, '' when
+--       none: whoever claims the lead takes the customer)
 -- No rule yielded a rep: the lead waits in the pool, visible, never dropped.
 local function park(keys, args)
   local prefix, group, entry, id = args[1], args[2], args[3], args[4]
@@ -561,6 +669,7 @@ local function park(keys, args)
     return state and 0 or redis.error_reply('NOTFOUND lead ' .. id)
   end
   redis.call('HSET', key, 'state', 'pooled', 'pool', args[6], 'decision', args[5])
+  remember_contact(key, args[8])
   if args[7] and args[7] ~= '' then
     redis.call('HSET', key, 'grade', args[7])
   end

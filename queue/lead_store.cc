@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
+#include <cstdio>
 
 #include "core/clock.h"
+#include "core/json_writer.h"
 #include "queue/function_call.h"
 #include "queue/lead_functions_source.h"
 
@@ -53,6 +55,20 @@ std::optional<StoredLead> StoredFromHash(const RedisReply& hash) {
     stored.fields.emplace_back(elements[i].str, elements[i + 1].str);
   }
   return stored;
+}
+
+// The Functions' argument for a lead's customer: the keys it has and `known`; empty when the
+// lead gave no key at all.
+std::string LeadCustomerJson(const LeadCustomer& customer) {
+  const dedupe::ContactKeys& keys = customer.keys;
+  if (keys.Empty()) return {};
+  JsonWriter json;
+  json.BeginObject();
+  for (const auto& [name, member] : dedupe::kContactKeyNames) {
+    if (!(keys.*member).empty()) json.Member(name, keys.*member);
+  }
+  json.Key("known").Bool(customer.known).EndObject();
+  return json.Text();
 }
 
 Result<Assignment> AssignmentFromReply(const Result<RedisReply>& reply) {
@@ -188,7 +204,7 @@ awaitable<std::vector<Result<Assignment>>> LeadStore::AssignAll(
   std::vector<Args> calls;
   std::vector<std::size_t> called;  // which request each call serves
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    const auto& [entry, decision, email_key, sla_plans, capacities, escalate_after, counted_in,
+    const auto& [entry, decision, customer, sla_plans, capacities, escalate_after, counted_in,
                  teams] = requests[i];
     const std::size_t candidates = decision.candidates.size();
     if (sla_plans.size() != candidates || capacities.size() != candidates ||
@@ -210,7 +226,7 @@ awaitable<std::vector<Result<Assignment>>> LeadStore::AssignAll(
               decision.strategy,
               rotate ? "1" : "0",
               router::ToJson(decision),
-              email_key,
+              LeadCustomerJson(customer),
               std::to_string(escalate_after),
               decision.grade,
               std::string(router::OfferModeName(offer.mode)),
@@ -262,14 +278,32 @@ awaitable<Result<TimerSweep>> LeadStore::FireDue(std::int64_t limit,
   co_return sweep;
 }
 
-awaitable<Result<void>> LeadStore::Park(const IntakeEntry& entry,
-                                        const router::Decision& decision) {
-  Args args{keys_.Prefix(),           std::string(kPipelineGroup), entry.entry_id, entry.lead_id,
-            router::ToJson(decision), std::string(kDefaultPool),   decision.grade};
+awaitable<Result<void>> LeadStore::Park(const IntakeEntry& entry, const router::Decision& decision,
+                                        const LeadCustomer& customer) {
+  Args args{keys_.Prefix(), std::string(kPipelineGroup), entry.entry_id,
+            entry.lead_id,  router::ToJson(decision),    std::string(kDefaultPool),
+            decision.grade, LeadCustomerJson(customer)};
   auto command = FunctionCall("leadd_park", {keys_.Intake(), keys_.Pool(kDefaultPool)}, clock_,
                               std::move(args));
   auto reply = co_await redis_.AsyncCommand(std::move(command), use_awaitable);
   if (!reply) co_return reply.error();
+  co_return Ok();
+}
+
+awaitable<Result<void>> LeadStore::FlagPossibleOwners(
+    const std::vector<std::pair<std::string, dedupe::PossibleOwner>>& flagged) {
+  std::vector<Args> calls;
+  calls.reserve(flagged.size());
+  for (const auto& [lead_id, possible] : flagged) {
+    char score[16];
+    std::snprintf(score, sizeof score, "%.2f", possible.score);
+    Args args{keys_.Prefix(), lead_id, possible.rep, possible.customer, score, possible.because};
+    calls.push_back(FunctionCall("leadd_flag_possible_owner", {}, clock_, std::move(args)));
+  }
+  auto replies = co_await redis_.AsyncCommands(std::move(calls), use_awaitable);
+  for (const auto& reply : replies) {
+    if (!reply) co_return reply.error();
+  }
   co_return Ok();
 }
 

@@ -14,6 +14,8 @@
 
 #include "core/lead.h"
 #include "core/result.h"
+#include "dedupe/contact_keys.h"
+#include "dedupe/owner_match.h"
 #include "queue/function_call.h"
 #include "queue/redis_client.h"
 #include "queue/redis_keys.h"
@@ -72,6 +74,14 @@ struct IntakeEntry {
   std::string lead_id;
 };
 
+// The customer behind a routed lead, for the owner registry (queue/customer_registry.h): its
+// keys, and whether the matcher found it registered already. The rep who takes the lead takes
+// its email key as before; a customer nobody knew is also registered to them, with every key.
+struct LeadCustomer {
+  dedupe::ContactKeys keys;
+  bool known = false;
+};
+
 // What the pipeline asks of one routed entry: `sla_plans` holds the encoded SLA timers
 // (lifecycle::TimerPlan) and `capacities` the most open leads each may hold (config
 // Rep::capacity, nullopt for no limit), for each of the decision's candidates, in order. The
@@ -79,7 +89,7 @@ struct IntakeEntry {
 struct AssignRequest {
   IntakeEntry entry;
   router::Decision decision;
-  std::string email_key;
+  LeadCustomer customer;
   std::vector<std::string> sla_plans;
   std::vector<std::optional<std::uint32_t>> capacities;
   std::uint32_t escalate_after = 0;
@@ -130,8 +140,15 @@ class LeadStore {
   // result per request.
   boost::asio::awaitable<std::vector<Result<Assignment>>> AssignAll(
       const std::vector<AssignRequest>& requests);
+  // Whoever claims the parked lead later takes `customer` with it.
   boost::asio::awaitable<Result<void>> Park(const IntakeEntry& entry,
-                                            const router::Decision& decision);
+                                            const router::Decision& decision,
+                                            const LeadCustomer& customer = {});
+  // Each lead's possible owner (dedupe scored a customer between `review` and `auto_match`):
+  // recorded on the lead and in its history, and told to the possible owner, the lead's
+  // holder (when another rep) and the admins, once per lead. One round trip.
+  boost::asio::awaitable<Result<void>> FlagPossibleOwners(
+      const std::vector<std::pair<std::string, dedupe::PossibleOwner>>& flagged);
   // Fires up to `limit` due timers, judged by Redis TIME: SLA reminders and bounces (a bounced
   // lead that has bounced fewer times than its grade allows is re-queued for routing with its
   // earlier assignees excluded, the others stay in `public`, escalated), inactivity reminders

@@ -120,6 +120,8 @@ local function transfer_customers(keys, args)
     for _, email_key in ipairs(redis.call('SRANDMEMBER', customers_from, room)) do
       if redis.call('HGET', owners, email_key) == rep then
         redis.call('HSET', owners, email_key, to)
+        customer_changes_hands(prefix, redis.call('HGET', prefix .. ':customers:email', email_key),
+                               rep, to)
         redis.call('SMOVE', customers_from, customers_to, email_key)
         moved_customers = moved_customers + 1
       else

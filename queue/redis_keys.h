@@ -18,6 +18,12 @@ class RedisKeys {
   std::string Intake() const { return prefix_ + ":intake"; }  // stream of committed leads
   std::string Quarantine() const { return prefix_ + ":quarantine"; }
   std::string OwnerByEmail() const { return prefix_ + ":owner:email"; }
+  // The customer registry (queue/customer_registry.h): a hash per customer and the log of
+  // registrations and changes of owner.
+  std::string Customer(std::string_view id) const {
+    return prefix_ + ":customer:" + std::string(id);
+  }
+  std::string CustomerLog() const { return prefix_ + ":customers:log"; }
   std::string Cursor(std::string_view name) const {
     return prefix_ + ":cursor:" + std::string(name);
   }

@@ -60,10 +60,10 @@ class DepartureTest(LeaddTestCase):
 
     def test_offboard_to_another_rep(self):
         self.start()
-        at_0 = self.accepted_at_stage("s0", "zero@example.com", "0%")
-        at_50 = self.accepted_at_stage("s50", "fifty@example.com", "50%")
-        at_100 = self.accepted_at_stage("s100", "hundred@example.com", "100%")
-        won = self.accepted_at_stage("won", "won@example.com", "")
+        at_0 = self.accepted_at_stage("s0", "zero@gmail.com", "0%")
+        at_50 = self.accepted_at_stage("s50", "fifty@gmail.com", "50%")
+        at_100 = self.accepted_at_stage("s100", "hundred@gmail.com", "100%")
+        won = self.accepted_at_stage("won", "won@gmail.com", "")
         # Stages come from the configured vocabulary (here the defaults).
         status, answer = self.act(at_0, "stage", {"stage": "proposal"}, ALICE)
         self.assertEqual(status, 400, answer)
@@ -97,11 +97,11 @@ class DepartureTest(LeaddTestCase):
         self.assertEqual(body["history"][-1]["event"], "transferred")
 
         # The customer comes back: the owner rule now picks bob.
-        again = self.new_lead("won-again", "won@example.com")
+        again = self.new_lead("won-again", "won@gmail.com")
         self.assertEqual((again["assignee"], again["rule"]), ("bob", "existing-owner"))
         # A new customer: routing no longer chooses alice, the only rep of the rotation.
         status, created = self.leadd.post_lead({"source": "web", "external_id": "fresh",
-                                                "email": "fresh@example.com"})
+                                                "email": "fresh@gmail.com"})
         self.assertEqual(status, 202, created)
         wait_until(lambda: self.lead(created["id"])["lead"]["state"] == "pooled",
                    what="the new lead to wait in the pool")
@@ -122,8 +122,8 @@ class DepartureTest(LeaddTestCase):
 
     def test_offboard_back_to_routing(self):
         self.start(round_robin=("alice", "bob"))
-        first = self.new_lead("r1", "one@example.com")
-        second = self.new_lead("r2", "two@example.com")
+        first = self.new_lead("r1", "one@gmail.com")
+        second = self.new_lead("r2", "two@gmail.com")
         alices = first if first["assignee"] == "alice" else second
         self.assertEqual(alices["assignee"], "alice")
 
@@ -146,7 +146,7 @@ class DepartureTest(LeaddTestCase):
 
     def test_route_refuses_a_rep_with_customers(self):
         self.start()
-        won = self.accepted_at_stage("w", "kept@example.com", "75%")
+        won = self.accepted_at_stage("w", "kept@gmail.com", "75%")
         status, answer = self.act(won, "close", {"outcome": "won", "reason": "signed"}, ALICE)
         self.assertEqual(status, 200, answer)
         ctl = self.ctl("rep", "offboard", "alice", "--route")
@@ -183,7 +183,7 @@ class DepartureTest(LeaddTestCase):
     def test_away_with_a_delegate(self):
         self.start()
         today = datetime.datetime.now(datetime.timezone.utc).date()
-        first = self.new_lead("a1", "a1@example.com")
+        first = self.new_lead("a1", "a1@gmail.com")
 
         ctl = self.ctl("rep", "away", "alice", "--from", today.isoformat(), "--to",
                        (today + datetime.timedelta(days=1)).isoformat(), "--delegate", "zed")
@@ -216,7 +216,7 @@ class DepartureTest(LeaddTestCase):
         show = self.ctl("rep", "show", "alice")
         self.assertNotIn("away", show.stdout)
 
-        second = self.new_lead("a2", "a2@example.com")
+        second = self.new_lead("a2", "a2@gmail.com")
         status, answer = self.act(second["id"], "accept",
                                   {"assignment_id": second["assignment_id"]}, BOB)
         self.assertEqual(status, 403, answer)

@@ -28,7 +28,7 @@ class ExplanationsTest(LeaddTestCase):
 
     def post(self, **fields):
         self.made += 1
-        lead = {"external_id": f"x-{self.made}", "email": f"buyer{self.made}@example.com"}
+        lead = {"external_id": f"x-{self.made}", "email": f"buyer{self.made}@gmail.com"}
         lead.update(fields)
         status, created = self.leadd.post_lead(lead)
         self.assertEqual(status, 202, created)

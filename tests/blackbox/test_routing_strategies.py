@@ -29,7 +29,7 @@ class RoutingStrategiesTest(LeaddTestCase):
 
     def route(self, **fields):
         self.made += 1
-        lead = {"external_id": f"x-{self.made}", "email": f"buyer{self.made}@example.com"}
+        lead = {"external_id": f"x-{self.made}", "email": f"buyer{self.made}@gmail.com"}
         lead.update(fields)
         status, created = self.leadd.post_lead(lead)
         self.assertEqual(status, 202, created)

@@ -42,7 +42,7 @@ class CapacityTest : public LeadFixture {
     if (rotate) decision.round_robin_cursor = "rr:inside-sales";
     return AssignRequest{IntakeEntry{ReadEntry(), id},
                          decision,
-                         "",
+                         {},
                          std::vector<std::string>(reps.size()),
                          capacities,
                          2,

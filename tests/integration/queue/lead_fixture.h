@@ -155,8 +155,14 @@ class LeadFixture : public ::testing::Test {
     decision.rule = "test";
     decision.strategy = "owner";
     decision.candidates = {rep};
-    auto assigned = Await(store_->Assign(
-        AssignRequest{entry, decision, email_key, {plan}, {std::nullopt}, escalate_after, {}, {}}));
+    auto assigned = Await(store_->Assign(AssignRequest{entry,
+                                                       decision,
+                                                       LeadCustomer{.keys = {.email = email_key}},
+                                                       {plan},
+                                                       {std::nullopt},
+                                                       escalate_after,
+                                                       {},
+                                                       {}}));
     ASSERT_TRUE(assigned) << assigned.error().detail;
     EXPECT_EQ(assigned.value().outcome, AssignOutcome::kAssigned);
     EXPECT_EQ(assigned.value().rep, rep);

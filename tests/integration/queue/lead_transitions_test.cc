@@ -120,7 +120,7 @@ class LeadTransitionsTest : public ::testing::Test {
     decision.strategy = "owner";
     decision.candidates = {rep};
     auto assigned = Await(store_->Assign(
-        AssignRequest{IntakeEntry{"0-1", id}, decision, "", {""}, {std::nullopt}, 2, {}, {}}));
+        AssignRequest{IntakeEntry{"0-1", id}, decision, {}, {""}, {std::nullopt}, 2, {}, {}}));
     EXPECT_TRUE(assigned) << assigned.error().detail;
     return id;
   }
@@ -568,7 +568,7 @@ TEST_F(LeadTransitionsTest, RoundRobinIsFairWithinOneOverAnyRun) {
       decision.round_robin_cursor = "rr:everyone";
       requests.push_back(AssignRequest{IntakeEntry{"0-1", NewLead()},
                                        decision,
-                                       "",
+                                       {},
                                        std::vector<std::string>(reps.size()),
                                        std::vector<std::optional<std::uint32_t>>(reps.size()),
                                        2,
@@ -707,7 +707,7 @@ class SlaDeadlineTest : public LeadTransitionsTest {
     decision.candidates = {rep};
     auto assigned = Await(store_->Assign(AssignRequest{IntakeEntry{"0-1", id},
                                                        decision,
-                                                       "",
+                                                       {},
                                                        {BounceAfter(within)},
                                                        {std::nullopt},
                                                        escalate_after,
@@ -903,7 +903,7 @@ TEST_F(SlaDeadlineTest, EscalatesAfterTheConfiguredBounces) {
   decision.candidates = {"carol"};
   auto again = Await(store_->Assign(AssignRequest{IntakeEntry{"0-1", id},
                                                   decision,
-                                                  "",
+                                                  {},
                                                   {BounceAfter(milliseconds(1))},
                                                   {std::nullopt},
                                                   2,

@@ -42,7 +42,7 @@ class OffersTest : public LeadFixture {
     const std::string id = NewLead();
     return AssignRequest{IntakeEntry{"0-1", id},
                          decision,
-                         EmailOf(leads_made_),
+                         LeadCustomer{.keys = {.email = EmailOf(leads_made_)}},
                          std::vector<std::string>(reps.size()),
                          std::move(capacities),
                          2,

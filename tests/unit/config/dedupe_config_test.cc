@@ -28,6 +28,22 @@ TEST_F(DedupeConfigTest, DefaultsAndWrittenThresholds) {
   EXPECT_DOUBLE_EQ(written.settings->dedupe.auto_match, 0.95);
   EXPECT_DOUBLE_EQ(written.settings->dedupe.review, 0.7);
   EXPECT_TRUE(Load(Doc("dedupe: {auto_match: 1}\n")).settings);
+  EXPECT_EQ(plain.settings->dedupe.default_region, "");
+}
+
+TEST_F(DedupeConfigTest, TheDefaultRegionIsATwoLetterCountryCode) {
+  const auto written = Load(Doc("dedupe: {default_region: de}\n"));
+  ASSERT_TRUE(written.settings) << testing::Formatted(written).front();
+  EXPECT_EQ(written.settings->dedupe.default_region, "DE");
+  EXPECT_THAT(Problems(Doc("dedupe: {default_region: Germany}\n")),
+              ElementsAre("leadd.yaml:5:26: dedupe.default_region: expected a two-letter country "
+                          "code such as DE or CN, got 'Germany'"));
+  EXPECT_THAT(Problems(Doc("dedupe: {default_region: [DE]}\n")),
+              ElementsAre("leadd.yaml:5:26: dedupe.default_region: expected a two-letter country "
+                          "code such as DE or CN, got ''"));
+  EXPECT_THAT(Problems(Doc("dedupe: {default_region: D1}\n")),
+              ElementsAre("leadd.yaml:5:26: dedupe.default_region: expected a two-letter country "
+                          "code such as DE or CN, got 'D1'"));
 }
 
 TEST_F(DedupeConfigTest, ThresholdsOutsideTheScoresRangeAreRefused) {
@@ -42,7 +58,7 @@ TEST_F(DedupeConfigTest, ThresholdsOutsideTheScoresRangeAreRefused) {
                           "2.5, got 'high'"));
   EXPECT_THAT(Problems(Doc("dedupe: {auto: 0.9}\n")),
               ElementsAre("leadd.yaml:5:10: dedupe: unknown key 'auto'; expected one of "
-                          "auto_match, review"));
+                          "auto_match, review, default_region"));
 }
 
 TEST_F(DedupeConfigTest, ReviewAboveAutoMatchIsRefused) {

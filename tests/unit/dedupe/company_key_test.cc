@@ -27,14 +27,14 @@ INSTANTIATE_TEST_SUITE_P(
     MessyNames, CompanyKeyTest,
     ::testing::Values(
         // Chinese
-        Case{"深圳市华为技术有限公司", "深圳市华为技术", "有限公司"},
-        Case{"深圳市華為技術有限公司", "深圳市华为技术", "有限公司"},
+        Case{"深圳市华为技术有限公司", "华为技术", "有限公司"},
+        Case{"深圳市華為技術有限公司", "华为技术", "有限公司"},
         Case{"阿里巴巴（中国）网络技术有限公司", "阿里巴巴中国网络技术", "有限公司"},
         Case{"华为技术(深圳)有限公司", "华为技术", "(深圳) 有限公司"},
         Case{"中國石油化工股份有限公司", "中国石油化工", "股份有限公司"},
-        Case{"北京字节跳动科技有限责任公司", "北京字节跳动科技", "有限责任公司"},
+        Case{"北京字节跳动科技有限责任公司", "字节跳动科技", "有限责任公司"},
         Case{"海尔集团公司", "海尔集团", "公司"},
-        Case{"东莞市长安镇华兴塑胶厂", "东莞市长安镇华兴塑胶", "厂"},
+        Case{"东莞市长安镇华兴塑胶厂", "长安镇华兴塑胶", "厂"},
         Case{"义乌市小商品商行", "义乌市小商品", "商行"}, Case{"有限公司", "有限公司", ""},
         // English and Indian
         Case{"ABC Trading Co., Ltd.", "abc trading", "co ltd"},
@@ -133,6 +133,41 @@ TEST(CompanyKeyTest, HostileInput) {
   EXPECT_LE(name.key.size(), 4096u);
   std::string brackets(100 * 1024, '(');
   EXPECT_EQ(CompanyKey(brackets).key, "");
+}
+
+// A place the name starts with, or a bracketed one, leaves the key for `location`: the name with
+// and without its city meets, and the city is still there to tell two firms apart.
+TEST(CompanyKeyTest, PlacesGoToTheLocation) {
+  const std::pair<const char*, const char*> same[] = {
+      {"深圳市华为技术有限公司", "华为技术有限公司"},
+      {"廣東省深圳市華為技術有限公司", "华为技术（深圳）有限公司"},
+      {"宁波市华鑫塑胶制品有限公司", "华鑫塑胶制品（宁波）有限公司"},
+      {"台北華碩電腦股份有限公司", "华硕电脑股份有限公司"},
+      {"深圳市 精工电器 有限公司", "精工电器有限公司"},
+      {"深圳 ABC Trading Co., Ltd.", "ABC Trading Limited"},
+  };
+  for (const auto& [a, b] : same) {
+    EXPECT_EQ(CompanyKey(a).key, CompanyKey(b).key) << a << " vs " << b;
+  }
+  EXPECT_EQ(CompanyKey("廣東省深圳市華為技術有限公司").location, "广东 深圳");
+  EXPECT_EQ(CompanyKey("华为技术（深圳）有限公司").location, "深圳");
+  EXPECT_EQ(CompanyKey("台北華碩電腦股份有限公司").location, "台北");
+  EXPECT_EQ(CompanyKey("中山市宏發五金製品").key, "宏发五金制品");
+  EXPECT_EQ(CompanyKey("中山市宏發五金製品").location, "中山");
+  EXPECT_EQ(CompanyKey("华为技术有限公司").location, "");
+  EXPECT_EQ(CompanyKey("ABC Trading (Shenzhen) Co., Ltd.").location, "");
+}
+
+// What is left must still be a name: a place alone, or one character after it, stays the key;
+// a place that needs its suffix to be one is a trade name without it.
+TEST(CompanyKeyTest, APlaceIsNotTheWholeName) {
+  EXPECT_EQ(CompanyKey("深圳市有限公司").key, "深圳市");
+  EXPECT_EQ(CompanyKey("深圳市有限公司").location, "");
+  EXPECT_EQ(CompanyKey("北京银行").key, "银行");
+  EXPECT_EQ(CompanyKey("上海天有限公司").key, "上海天");
+  EXPECT_EQ(CompanyKey("中山大學").key, "中山大学");
+  EXPECT_EQ(CompanyKey("中山大學").location, "");
+  EXPECT_EQ(CompanyKey("义乌市小商品商行").key, "义乌市小商品");  // not a listed place
 }
 
 }  // namespace

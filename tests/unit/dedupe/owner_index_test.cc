@@ -123,5 +123,45 @@ TEST(OwnerIndexTest, OverlongTextIsCutAtACharacterBoundary) {
   EXPECT_EQ(index.Email(other).size(), 255U);
 }
 
+TEST(OwnerIndexTest, ContactsAreFoundByNamePartsTheirStartsAndPostcode) {
+  OwnerIndex index;
+  const auto mia = index.Add(CustomerRecord{.customer = "C-1",
+                                            .rep = "alice",
+                                            .contact = "mia white",
+                                            .street = "6 national circuit sec 301",
+                                            .locality = "narembeen",
+                                            .postcode = "2765",
+                                            .region = "nsw"});
+  const auto oliver = index.Add(CustomerRecord{.customer = "C-2",
+                                               .rep = "bob",
+                                               .contact = "oliver taylor",
+                                               .locality = "london",
+                                               .postcode = "e1 6an"});
+  // A company named like a person is not a contact candidate, nor the reverse.
+  index.Add(CustomerRecord{.customer = "C-3", .rep = "bob", .company = "white mia"});
+  EXPECT_EQ(index.Contact(mia), "mia white");
+  EXPECT_EQ(index.Street(mia), "6 national circuit sec 301");
+  EXPECT_EQ(index.Locality(mia), "narembeen");
+  EXPECT_EQ(index.Postcode(mia), "2765");
+  EXPECT_EQ(index.Region(mia), "nsw");
+  EXPECT_EQ(index.CompanyLocation(mia), "");
+
+  std::vector<OwnerIndex::Id> found;
+  index.ContactCandidates("mia wnite", "", "", 10, found);  // the given name
+  EXPECT_THAT(found, ElementsAre(mia));
+  index.ContactCandidates("olvier tayl", "", "", 10, found);  // only the starts of both parts
+  EXPECT_THAT(found, ElementsAre(oliver));
+  index.ContactCandidates("jack smith", "2765", "", 10, found);  // the postcode alone
+  EXPECT_THAT(found, ElementsAre(mia));
+  index.ContactCandidates("jack smith", "", "london", 10, found);  // the locality alone
+  EXPECT_THAT(found, ElementsAre(oliver));
+  index.ContactCandidates("", "2765", "narembeen", 10, found);  // no name, no person
+  EXPECT_THAT(found, IsEmpty());
+  std::vector<std::string_view> grams;
+  CompanyGrams("mia white", grams);
+  index.CompanyCandidates(grams, 10, found);
+  EXPECT_THAT(found, ElementsAre(2U));
+}
+
 }  // namespace
 }  // namespace leadd::dedupe

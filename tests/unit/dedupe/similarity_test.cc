@@ -72,5 +72,26 @@ TEST(SoftTokenDiceTest, APluralOrATypoCostsLittleAndEachTokenPairsOnce) {
   EXPECT_DOUBLE_EQ(SoftTokenDice(Tokens{}, Tokens{"a"}), 0.0);
 }
 
+TEST(PairedWordSimilarityTest, NamesInAnyOrderWithTyposAndMissingParts) {
+  const std::vector<std::string_view> isla_hall = {"isla", "hall"};
+  const std::vector<std::string_view> hall_isla = {"hall", "isla"};
+  EXPECT_DOUBLE_EQ(PairedWordSimilarity(isla_hall, hall_isla), 1.0);
+  // A typo in each part costs little; each word pairs once, however alike another is.
+  const std::vector<std::string_view> typos = {"mia", "wnite"};
+  const std::vector<std::string_view> mia_white = {"mia", "white"};
+  EXPECT_GT(PairedWordSimilarity(typos, mia_white), 0.9);
+  const std::vector<std::string_view> mia_mia = {"mia", "mia"};
+  EXPECT_LT(PairedWordSimilarity(mia_mia, mia_white), 0.8);
+  // A part only one side gives is not counted here; a replaced one is.
+  const std::vector<std::string_view> white = {"white"};
+  const std::vector<std::string_view> mitchell_white = {"mitchell", "white"};
+  EXPECT_DOUBLE_EQ(PairedWordSimilarity(white, mitchell_white), 1.0);
+  const std::vector<std::string_view> isabella_ryan = {"isabella", "ryan"};
+  const std::vector<std::string_view> isabella_jessup = {"isabella", "jessup"};
+  EXPECT_LT(PairedWordSimilarity(isabella_ryan, isabella_jessup), 0.8);
+  EXPECT_DOUBLE_EQ(PairedWordSimilarity({}, white), 0.0);
+  EXPECT_DOUBLE_EQ(PairedWordSimilarity({}, {}), 1.0);
+}
+
 }  // namespace
 }  // namespace leadd::dedupe

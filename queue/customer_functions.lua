@@ -1,0 +1,66 @@
+
+-- The customer registry's Function (queue/customer_registry.h); part of the `leadd` library,
+-- using the registry helpers of lead_functions.lua.
+
+-- KEYS: none
+-- ARGV: prefix, rep, registered at (epoch ms, '' for now), source, stage, grade, name, then
+--       the contact keys in the order of CONTACT_KEYS ('' when unknown)
+-- The first registration of an email key wins. Returns {'registered', customer, registered
+-- at, log entry}, or {'theirs' | 'owned', customer holding the email ('' when a lead made the
+-- rep its owner before the registry), its rep, its registered at ('' when unknown)}.
+local function register(keys, args)
+  local prefix, rep = args[1], args[2]
+  if rep == '' then
+    return redis.error_reply('ERR a customer needs a rep')
+  end
+  local contact = {}
+  for position, name in ipairs(CONTACT_KEYS) do
+    contact[name] = args[7 + position] or ''
+  end
+  if contact.email ~= '' then
+    local owner = redis.call('HGET', prefix .. ':owner:email', contact.email)
+    if owner then
+      local customer = redis.call('HGET', prefix .. ':customers:email', contact.email)
+      local since = customer and redis.call('HGET', customer_key(prefix, customer),
+                                            'registered_at')
+      return {owner == rep and 'theirs' or 'owned', customer or '', owner, since or ''}
+    end
+  end
+  local at = args[3] ~= '' and args[3] or tostring(now_ms())
+  local id, position = register_customer(prefix, rep, contact,
+                                         {registered_at = at, source = args[4], stage = args[5],
+                                          grade = args[6], name = args[7]})
+  return {'registered', id, at, position}
+end
+
+-- KEYS: none
+-- ARGV: prefix, lead id, possible owner (rep), customer, score, why (free of personal data)
+-- Dedupe found a customer that may be the lead's, not surely enough to apply the owner rule:
+-- the lead was routed normally, and the possible owner, the lead's holder and the admins are
+-- told, so that they settle it. Once per lead: a redelivered entry flags nothing new.
+-- Returns 1 when flagged now, 0 when it was before.
+local function flag_possible_owner(keys, args)
+  local prefix, id, owner, customer = args[1], args[2], args[3], args[4]
+  local key = lead_key(prefix, id)
+  if redis.call('EXISTS', key) == 0 then
+    return redis.error_reply('NOTFOUND lead ' .. id)
+  end
+  if redis.call('HSETNX', key, 'possible_owner', owner) == 0 then
+    return 0
+  end
+  redis.call('HSET', key, 'possible_customer', customer)
+  local now = now_ms()
+  local holder = redis.call('HGET', key, 'assignee') or ''
+  record(prefix, id, {event = 'possible_owner', rep = owner, customer = customer,
+                      score = args[5], why = args[6], holder = holder, by = 'dedupe'})
+  local told = {owner = owner, customer = customer, score = args[5], holder = holder}
+  notify(prefix, 'possible_owner', id, acting(prefix, owner, now), told)
+  if holder ~= '' and holder ~= owner then
+    notify(prefix, 'possible_owner', id, acting(prefix, holder, now), told)
+  end
+  notify(prefix, 'possible_owner', id, '', told)
+  return 1
+end
+
+redis.register_function('leadd_register_customer', clocked(register))
+redis.register_function('leadd_flag_possible_owner', clocked(flag_possible_owner))

@@ -1,0 +1,131 @@
+"""Owners found by dedupe in a real daemon: a customer registered through the API owns the leads
+that come with its phone, company domain or company name, however they are written; a weaker
+match is routed normally and flagged to both reps and the admins; a lead's new customer is
+registered to the rep who takes it; and every daemon sharing the Redis, including one started
+afterwards, knows every registration."""
+
+import json
+import unittest
+
+from harness import (ADMIN_TOKEN, Leadd, LeaddTestCase, notices, wait_until, write_config)
+
+CUSTOMER = {
+    "rep": "alice",
+    "company": "Müller Präzisionstechnik GmbH",
+    "phone": "+49 30 1234 5678",
+    "website": "https://www.mueller-praezision.de",
+    "country": "DE",
+    "line": 2,
+}
+
+
+class OwnerMatchingTest(LeaddTestCase):
+    def setUp(self):
+        super().setUp()
+        # New customers go to bob: a lead that reaches alice was given to her by the owner rule.
+        self.config = write_config(self.dir, self.redis.port, round_robin=("bob",))
+        self.leadd = Leadd(self.config)
+        self.leadd.wait_ready()
+
+    def register(self, leadd, *customers):
+        status, body = leadd.request("POST", "/v1/customers",
+                                     json.dumps({"customers": list(customers)}), ADMIN_TOKEN)
+        self.assertEqual(status, 200, body)
+        return json.loads(body)["results"]
+
+    def routed(self, leadd, lead):
+        status, body = leadd.post_lead(dict({"source": "web"}, **lead))
+        self.assertIn(status, (200, 202), body)
+        routed = leadd.wait_assigned(body["id"])
+        return body["id"], routed["lead"]["assignee"], json.dumps(routed)
+
+    def test_a_registered_customer_owns_leads_by_phone_domain_and_name(self):
+        results = self.register(self.leadd, CUSTOMER)
+        self.assertEqual(results[0]["outcome"], "registered", results)
+
+        # The phone in national form with the lead's country; no email.
+        _, rep, seen = self.routed(self.leadd, {"phone": "030 12345678", "country": "DE",
+                                                "external_id": "1"})
+        self.assertEqual(rep, "alice", seen)
+        explanation = json.loads(seen)["lead"]["decision"]["trace"][0]["outcome"]
+        self.assertIn("owner 'alice' by customer C-1 of alice", explanation)
+        self.assertIn("agreed: phone", explanation)
+        self.assertNotIn("12345678", explanation, "an explanation names keys, never their values")
+        # Another person at the firm's domain.
+        _, rep, seen = self.routed(self.leadd, {"email": "einkauf@mueller-praezision.de",
+                                                "external_id": "2"})
+        self.assertEqual(rep, "alice", seen)
+        # The name in capitals, without its legal form.
+        _, rep, seen = self.routed(self.leadd, {"company": "MÜLLER PRÄZISIONSTECHNIK",
+                                                "country": "DE", "external_id": "3"})
+        self.assertEqual(rep, "alice", seen)
+        # Somebody else entirely.
+        _, rep, _ = self.routed(self.leadd, {"company": "Schmidt Logistik AG", "country": "DE",
+                                             "email": "info@schmidt-logistik.de",
+                                             "external_id": "4"})
+        self.assertEqual(rep, "bob")
+
+    def test_a_weaker_match_is_routed_normally_and_flagged_to_both_reps_and_the_admins(self):
+        self.register(self.leadd, CUSTOMER)
+        # The customer's phone, but another firm's email domain: possible, not sure.
+        lead_id, rep, seen = self.routed(self.leadd, {"phone": "+49 30 12345678",
+                                                      "email": "buyer@other-firm.de",
+                                                      "external_id": "5"})
+        self.assertEqual(rep, "bob", seen)
+        flagged = wait_until(
+            lambda: notices(self.leadd.log(), "possible_owner", lead_id)
+            if len(notices(self.leadd.log(), "possible_owner", lead_id)) == 3 else None,
+            what="three possible_owner notices")
+        self.assertEqual(sorted(n["to"] for n in flagged), ["admins", "alice", "bob"])
+        self.assertTrue(all(n["owner"] == "alice" and n["customer"] == "C-1" for n in flagged))
+        status, body = self.leadd.get_lead(lead_id)
+        self.assertEqual(status, 200)
+        events = [json.loads(e) if isinstance(e, str) else e for e in body["history"]]
+        self.assertIn("possible_owner", [e["event"] for e in events])
+
+    def test_a_leads_new_customer_belongs_to_the_rep_who_took_it(self):
+        _, first, _ = self.routed(self.leadd, {"phone": "+86 139 1234 5678",
+                                               "company": "深圳市华鑫塑胶制品有限公司",
+                                               "external_id": "6"})
+        self.assertEqual(first, "bob")
+        # Registered with the assignment: the same firm, written in Traditional characters and
+        # with a bracketed city, now goes to bob by the owner rule, whoever is next in turn.
+        self.leadd.stop()
+        self.leadd.close()
+        self.config = write_config(self.dir, self.redis.port, round_robin=("alice",))
+        self.leadd = Leadd(self.config)
+        self.leadd.wait_ready()
+        _, again, seen = self.routed(self.leadd, {"phone": "0086-13912345678",
+                                                  "external_id": "7"})
+        self.assertEqual(again, "bob", seen)
+        _, by_name, seen = self.routed(self.leadd, {"company": "華鑫塑膠製品（深圳）有限公司",
+                                                    "external_id": "8"})
+        self.assertEqual(by_name, "bob", seen)
+
+    def test_every_daemon_sharing_the_redis_knows_every_registration(self):
+        other = Leadd(self.config)
+        try:
+            other.wait_ready()
+            self.register(self.leadd, CUSTOMER)
+            _, rep, seen = self.routed(other, {"phone": "+49 30 12345678", "country": "DE",
+                                               "external_id": "9"})
+            self.assertEqual(rep, "alice", seen)
+            # A daemon started afterwards rebuilds its index from the registration log.
+            late = Leadd(self.config)
+            try:
+                late.wait_ready()
+                wait_until(lambda: "owners.index_rebuilt customers=1 " in late.log(),
+                           what="the late daemon's rebuild")
+                _, rep, seen = self.routed(late, {"email": "vertrieb@mueller-praezision.de",
+                                                  "external_id": "10"})
+                self.assertEqual(rep, "alice", seen)
+            finally:
+                self.assertEqual(late.stop(), 0)
+                late.close()
+        finally:
+            self.assertEqual(other.stop(), 0)
+            other.close()
+
+
+if __name__ == "__main__":
+    unittest.main()

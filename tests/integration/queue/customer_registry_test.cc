@@ -1,0 +1,292 @@
+// The customer registry against a real redis-server: the first registration wins, leads
+// register their customers when assigned, every change of owner reaches the log, and the
+// owner index replays and follows that log.
+#include "queue/customer_registry.h"
+
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/detached.hpp>
+
+#include <string>
+#include <vector>
+
+#include "queue/owner_index_follower.h"
+#include "tests/integration/queue/lead_fixture.h"
+
+namespace leadd::queue {
+namespace {
+
+using dedupe::KeyKind;
+using std::chrono::hours;
+
+NewCustomer Customer(std::string rep, std::string email, std::string phone = "",
+                     std::int64_t registered_at_ms = 0) {
+  NewCustomer customer;
+  customer.rep = std::move(rep);
+  customer.registered_at_ms = registered_at_ms;
+  customer.source = "import crm.csv";
+  customer.stage = "customer";
+  customer.name = "Acme";
+  customer.keys.email = std::move(email);
+  customer.keys.phone = std::move(phone);
+  customer.keys.company = "acme";
+  customer.keys.country = "DE";
+  return customer;
+}
+
+class CustomerRegistryTest : public LeadFixture {
+ protected:
+  void SetUp() override {
+    LeadFixture::SetUp();
+    registry_ =
+        std::make_unique<CustomerRegistry>(*client_, keys_, FunctionClock::Simulated(sim_clock_));
+    follower_ = std::make_unique<OwnerIndexFollower>(
+        OwnerIndexFollower::Deps{clock_, *registry_, spdlog::default_logger()},
+        std::chrono::milliseconds(100));
+  }
+
+  std::vector<Registered> Register(const std::vector<NewCustomer>& customers) {
+    auto all = Await(RegisterAllOf(*registry_, customers));
+    std::vector<Registered> registered;
+    if (!all) return registered;
+    for (auto& each : all.value()) {
+      EXPECT_TRUE(each) << each.error().detail;
+      registered.push_back(each ? std::move(each).value() : Registered{});
+    }
+    return registered;
+  }
+  static boost::asio::awaitable<Result<std::vector<Result<Registered>>>> RegisterAllOf(
+      CustomerRegistry& registry, std::vector<NewCustomer> customers) {
+    co_return co_await registry.RegisterAll(customers);
+  }
+
+  std::vector<CustomerEvent> Log() {
+    auto events = Await(registry_->ReadLog("0", 1000));
+    EXPECT_TRUE(events) << events.error().detail;
+    return events ? std::move(events).value() : std::vector<CustomerEvent>{};
+  }
+
+  // Replays the whole log into the follower's index.
+  void Rebuild() {
+    auto rebuilt = Await(follower_->Rebuild());
+    ASSERT_TRUE(rebuilt) << rebuilt.error().detail;
+  }
+  std::string RepByEmail(const std::string& email) {
+    const auto hit = follower_->Index().Find(KeyKind::kEmail, email);
+    return hit.customer ? std::string(follower_->Index().Rep(*hit.customer)) : "<none>";
+  }
+  std::string HashOf(const std::string& key, const std::string& field) {
+    auto reply = server_->Run({"HGET", key, field});
+    return reply && reply.value().IsString() ? reply.value().str : "<none>";
+  }
+
+  std::unique_ptr<CustomerRegistry> registry_;
+  std::unique_ptr<OwnerIndexFollower> follower_;
+};
+
+TEST_F(CustomerRegistryTest, TheFirstRegistrationOfAnEmailWins) {
+  const auto first =
+      Register({Customer("alice", "jane@acme.de", "+493012345678", 1'600'000'000'000),
+                Customer("bob", "jane@acme.de"), Customer("alice", "jane@acme.de"),
+                Customer("bob", "max@acme.de")});
+  EXPECT_EQ(first[0].outcome, RegisterOutcome::kRegistered);
+  EXPECT_EQ(first[0].customer, "C-1");
+  EXPECT_EQ(first[0].registered_at_ms, 1'600'000'000'000);
+  EXPECT_FALSE(first[0].log_position.empty());
+  // A later claimant is told who owns it, and since when.
+  EXPECT_EQ(first[1].outcome, RegisterOutcome::kOwnedByOther);
+  EXPECT_EQ(first[1].customer, "C-1");
+  EXPECT_EQ(first[1].owner, "alice");
+  EXPECT_EQ(first[1].registered_at_ms, 1'600'000'000'000);
+  EXPECT_EQ(first[2].outcome, RegisterOutcome::kAlreadyTheirs);
+  EXPECT_EQ(first[3].outcome, RegisterOutcome::kRegistered);
+  EXPECT_EQ(first[3].customer, "C-2");
+  // Without a registration time, the Functions' clock gives it.
+  EXPECT_EQ(first[3].registered_at_ms, SimNowMs());
+
+  // The lead Functions' owner index is the same: a lead with that email belongs to alice.
+  EXPECT_EQ(HashOf(keys_.OwnerByEmail(), "jane@acme.de"), "alice");
+  auto stored = Await(registry_->Get("C-1"));
+  ASSERT_TRUE(stored) << stored.error().detail;
+  EXPECT_EQ(stored.value().Field("rep"), "alice");
+  EXPECT_EQ(stored.value().Field("phone"), "+493012345678");
+  EXPECT_EQ(stored.value().Field("source"), "import crm.csv");
+  EXPECT_EQ(stored.value().Field("stage"), "customer");
+  EXPECT_EQ(Await(registry_->Get("C-9")).error().code, Errc::kNotFound);
+}
+
+TEST_F(CustomerRegistryTest, AnEmailALeadGaveARepBeforeTheRegistryIsTheirsToo) {
+  AssignedTo("carol");  // buyer1@example.com, before any registration
+  ASSERT_EQ(HashOf(keys_.OwnerByEmail(), EmailOf(1)), "carol");
+  const auto claimed = Register({Customer("bob", EmailOf(1))});
+  EXPECT_EQ(claimed[0].outcome, RegisterOutcome::kOwnedByOther);
+  EXPECT_EQ(claimed[0].owner, "carol");
+}
+
+TEST_F(CustomerRegistryTest, TheIndexReplaysTheLogInOrder) {
+  Register(
+      {Customer("alice", "jane@acme.de", "+493012345678"), Customer("bob", "", "+4989123456")});
+  const auto events = Log();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].kind, CustomerEvent::Kind::kRegistered);
+  EXPECT_EQ(events[0].customer, "C-1");
+  EXPECT_EQ(events[0].keys.email, "jane@acme.de");
+  EXPECT_EQ(events[0].keys.company, "acme");
+  EXPECT_EQ(events[1].keys.email, "");
+
+  Rebuild();
+  EXPECT_TRUE(follower_->Ready());
+  EXPECT_EQ(follower_->Index().Size(), 2u);
+  EXPECT_EQ(follower_->Position(), events[1].position);
+  EXPECT_EQ(RepByEmail("jane@acme.de"), "alice");
+  const auto by_phone = follower_->Index().Find(KeyKind::kPhone, "+4989123456");
+  ASSERT_TRUE(by_phone.customer);
+  EXPECT_EQ(follower_->Index().Rep(*by_phone.customer), "bob");
+  EXPECT_EQ(follower_->IdOf("C-2"), by_phone.customer);
+  EXPECT_FALSE(follower_->IdOf("C-3"));
+  EXPECT_FALSE(follower_->IdOf("L-2"));
+
+  // Applying an entry twice (a log read again after a reconnect) adds nobody.
+  follower_->Apply(events[0]);
+  EXPECT_EQ(follower_->Index().Size(), 2u);
+}
+
+TEST_F(CustomerRegistryTest, AnAssignedLeadRegistersItsUnknownCustomerWithEveryKey) {
+  const std::string id = NewLead();
+  router::Decision decision;
+  decision.rule = "web";
+  decision.strategy = "round_robin";
+  decision.candidates = {"dave"};
+  LeadCustomer customer;
+  customer.keys.email = EmailOf(1);
+  customer.keys.phone = "+4930111222";
+  customer.keys.domain = "example.com";
+  auto assigned = Await(store_->Assign(
+      AssignRequest{IntakeEntry{"0-1", id}, decision, customer, {""}, {std::nullopt}, 2, {}, {}}));
+  ASSERT_TRUE(assigned) << assigned.error().detail;
+
+  EXPECT_EQ(HashOf(keys_.Lead(id), "customer"), "C-1");
+  EXPECT_EQ(HashOf(keys_.Customer("C-1"), "rep"), "dave");
+  EXPECT_EQ(HashOf(keys_.Customer("C-1"), "source"), "lead " + id);
+  EXPECT_EQ(HashOf(keys_.Customer("C-1"), "registered_at"), std::to_string(SimNowMs()));
+  Rebuild();
+  const auto by_domain = follower_->Index().Find(KeyKind::kDomain, "example.com");
+  ASSERT_TRUE(by_domain.customer);
+  EXPECT_EQ(follower_->Index().Rep(*by_domain.customer), "dave");
+}
+
+TEST_F(CustomerRegistryTest, ALeadOfAKnownCustomerRegistersNobody) {
+  const std::string id = NewLead();
+  router::Decision decision;
+  decision.rule = "owner";
+  decision.strategy = "owner";
+  decision.candidates = {"dave"};
+  LeadCustomer customer;
+  customer.keys.phone = "+4930111222";
+  customer.known = true;
+  auto assigned = Await(store_->Assign(
+      AssignRequest{IntakeEntry{"0-1", id}, decision, customer, {""}, {std::nullopt}, 2, {}, {}}));
+  ASSERT_TRUE(assigned) << assigned.error().detail;
+  EXPECT_TRUE(Log().empty());
+  EXPECT_EQ(HashOf(keys_.Lead(id), "customer"), "<none>");
+}
+
+TEST_F(CustomerRegistryTest, AParkedLeadsCustomerGoesToWhoeverClaimsIt) {
+  const std::string id = NewLead();
+  LeadCustomer customer;
+  customer.keys.phone = "+4930111222";
+  ASSERT_TRUE(Await(store_->Park(IntakeEntry{"0-1", id}, router::Decision{}, customer)));
+  auto claimed = Await(
+      transitions_->Claim(id, "erin", LeadStore::kDefaultPool, ClaimLimits{10, 10, hours(0)}));
+  ASSERT_TRUE(claimed) << claimed.error().detail;
+  EXPECT_EQ(HashOf(keys_.Customer("C-1"), "rep"), "erin");
+}
+
+TEST_F(CustomerRegistryTest, EveryChangeOfOwnerReachesTheIndex) {
+  const std::string given_away = AssignedTo("alice");  // registers buyer1's customer, C-1
+  const std::string moved = AssignedTo("alice");       // C-2
+  Rebuild();
+  EXPECT_EQ(RepByEmail(EmailOf(1)), "alice");
+
+  // A rep who gives the lead up gives the customer up; an admin's move moves it.
+  ASSERT_TRUE(Await(transitions_->Reject(given_away, "alice", "1", "not ours")));
+  ASSERT_TRUE(Await(transitions_->Reassign(moved, "bob", "admin", "territory")));
+  const auto events = Log();
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[2].kind, CustomerEvent::Kind::kReleased);
+  EXPECT_EQ(events[2].customer, "C-1");
+  EXPECT_EQ(events[3].kind, CustomerEvent::Kind::kOwnerChanged);
+  EXPECT_EQ(events[3].customer, "C-2");
+  EXPECT_EQ(events[3].rep, "bob");
+  EXPECT_EQ(HashOf(keys_.Customer("C-1"), "rep"), "<none>");
+
+  for (std::size_t i = 2; i < events.size(); ++i) follower_->Apply(events[i]);
+  EXPECT_EQ(RepByEmail(EmailOf(1)), "");  // released: in the index, owned by nobody
+  EXPECT_EQ(RepByEmail(EmailOf(2)), "bob");
+}
+
+TEST_F(CustomerRegistryTest, FollowingTheLogSeesAnotherClientsRegistration) {
+  auto owner_client = ConnectedClient("owners");
+  ASSERT_NE(owner_client, nullptr);
+  CustomerRegistry owner_log(*owner_client, keys_);
+  OwnerIndexFollower follower({clock_, owner_log, spdlog::default_logger()},
+                              std::chrono::milliseconds(200));
+  boost::asio::co_spawn(io_, follower.Run(), boost::asio::detached);
+  ASSERT_TRUE(fakes::RunUntil(
+      io_, [&] { return follower.Ready(); }, std::chrono::seconds(5)));
+
+  const auto registered = Register({Customer("alice", "jane@acme.de")});
+  auto caught = Await(follower.CatchUp(registered[0].log_position, std::chrono::seconds(5)));
+  ASSERT_TRUE(caught) << caught.error().detail;
+  EXPECT_EQ(follower.Index().Size(), 1u);
+  auto head = Await(registry_->LastPosition());
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head.value(), registered[0].log_position);
+
+  // A position the log never reaches times out with kTransient.
+  auto never = Await(follower.CatchUp("99999999999999-0", std::chrono::milliseconds(50)));
+  ASSERT_FALSE(never);
+  EXPECT_EQ(never.error().code, Errc::kTransient);
+
+  bool stopped = false;
+  follower.Stop([&] { stopped = true; });
+  EXPECT_TRUE(fakes::RunUntil(
+      io_, [&] { return stopped; }, std::chrono::seconds(5)));
+}
+
+TEST_F(CustomerRegistryTest, APossibleOwnerIsToldOnceToBothRepsAndTheAdmins) {
+  const std::string id = AssignedTo("alice");
+  std::vector<std::pair<std::string, dedupe::PossibleOwner>> flagged{
+      {id, dedupe::PossibleOwner{"bob", "C-7", 0.8543, "possible owner, for review"}}};
+  ASSERT_TRUE(Await(store_->FlagPossibleOwners(flagged)));
+  ASSERT_TRUE(Await(store_->FlagPossibleOwners(flagged)));  // a redelivery
+
+  EXPECT_EQ(HashOf(keys_.Lead(id), "possible_owner"), "bob");
+  EXPECT_EQ(HashOf(keys_.Lead(id), "possible_customer"), "C-7");
+  std::vector<std::string> told;
+  for (const auto& notice : Outbox()) {
+    if (notice.Get("kind") != "possible_owner") continue;
+    told.push_back(notice.Get("rep"));
+    EXPECT_EQ(notice.Get("score"), "0.85");
+    EXPECT_EQ(notice.Get("holder"), "alice");
+  }
+  EXPECT_EQ(told, (std::vector<std::string>{"bob", "alice", ""}));
+  const auto history = Await(store_->GetWithHistory(id));
+  ASSERT_TRUE(history);
+  EXPECT_NE(history.value().history.back().find("\"event\":\"possible_owner\""), std::string::npos);
+
+  EXPECT_FALSE(Await(store_->FlagPossibleOwners({{"L-999", flagged[0].second}})));
+}
+
+TEST(LogPositionTest, ComparesMillisecondsThenSequence) {
+  EXPECT_TRUE(LogPositionAfter("1700000000000-3", "1700000000000-2"));
+  EXPECT_TRUE(LogPositionAfter("1700000000001-0", "1700000000000-9"));
+  EXPECT_TRUE(LogPositionAfter("10-0", "9-5"));  // numbers, not text
+  EXPECT_FALSE(LogPositionAfter("1700000000000-2", "1700000000000-2"));
+  EXPECT_FALSE(LogPositionAfter("0", "1-0"));
+  EXPECT_TRUE(LogPositionAfter("1-0", "0"));
+}
+
+}  // namespace
+}  // namespace leadd::queue
