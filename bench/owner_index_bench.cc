@@ -15,8 +15,11 @@
 #include <vector>
 
 #include "bench/synthetic_customers.h"
+#include "dedupe/company_key.h"
+#include "dedupe/email_key.h"
 #include "dedupe/matcher.h"
 #include "dedupe/owner_index.h"
+#include "dedupe/phone_key.h"
 
 namespace leadd::dedupe {
 namespace {
@@ -133,6 +136,39 @@ BENCHMARK(BM_FindOwner)->Iterations(1'000'000);
 
 void BM_FindOwnerExactKeysOnly(benchmark::State& state) { Lookups(state, false); }
 BENCHMARK(BM_FindOwnerExactKeysOnly)->Iterations(1'000'000);
+
+// What a contact's keys cost before any lookup: every lead and every imported customer row
+// goes through ContactKeysOf once. The phone (libphonenumber, parsed twice so that the key is
+// known to read back as itself) against the email and the company name.
+void BM_PhoneKey(benchmark::State& state) {
+  std::size_t next = 0;
+  for (auto _ : state) {
+    auto key = PhoneKey("030 " + std::to_string(10'000'000 + next++ % 90'000'000), "DE");
+    benchmark::DoNotOptimize(key);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PhoneKey)->Iterations(100'000);
+
+void BM_EmailKey(benchmark::State& state) {
+  std::size_t next = 0;
+  for (auto _ : state) {
+    auto key = EmailKey(" Buyer." + std::to_string(next++) + "+expo@GoogleMail.com ");
+    benchmark::DoNotOptimize(key);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EmailKey)->Iterations(100'000);
+
+void BM_CompanyKey(benchmark::State& state) {
+  std::size_t next = 0;
+  for (auto _ : state) {
+    auto key = CompanyKey("深圳市" + std::to_string(next++) + "華鑫塑膠製品有限公司");
+    benchmark::DoNotOptimize(key);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CompanyKey)->Iterations(100'000);
 
 }  // namespace
 }  // namespace leadd::dedupe
