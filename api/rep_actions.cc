@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <boost/beast/http/status.hpp>
-#include <charconv>
 
 #include "api/http_answers.h"
 #include "core/json_writer.h"
@@ -60,10 +59,7 @@ std::string Field(const connectors::JsonFields& fields, std::string_view key) {
 
 // A time the Functions stored (epoch ms); the epoch when absent, which plans timers as overdue.
 WallTime StoredTime(const queue::StoredLead& lead, std::string_view name) {
-  const auto text = lead.Field(name);
-  std::int64_t millis = 0;
-  std::from_chars(text.data(), text.data() + text.size(), millis);
-  return WallTime{std::chrono::milliseconds(millis)};
+  return WallTime{std::chrono::milliseconds(queue::StoredInt(lead.Field(name)))};
 }
 
 Response Answer(const Request& request, std::string_view lead_id, std::string_view state,

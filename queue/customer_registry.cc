@@ -10,24 +10,18 @@ using boost::asio::awaitable;
 using boost::asio::use_awaitable;
 using Args = std::vector<std::string>;
 
-std::int64_t MillisOf(std::string_view text) {
-  std::int64_t millis = 0;
-  std::from_chars(text.data(), text.data() + text.size(), millis);
-  return millis;
-}
-
 Result<Registered> RegisteredFromReply(const Result<RedisReply>& reply) {
   if (!reply) return reply.error();
   const auto& parts = reply.value().elements;
   if (parts.size() != 4) return Transient("redis: unexpected register reply");
   const std::string_view outcome = parts[0].str;
   if (outcome == "registered") {
-    return Registered{RegisterOutcome::kRegistered, parts[1].str, "", MillisOf(parts[2].str),
+    return Registered{RegisterOutcome::kRegistered, parts[1].str, "", StoredInt(parts[2].str),
                       parts[3].str};
   }
   const auto held =
       outcome == "theirs" ? RegisterOutcome::kAlreadyTheirs : RegisterOutcome::kOwnedByOther;
-  return Registered{held, parts[1].str, parts[2].str, MillisOf(parts[3].str), ""};
+  return Registered{held, parts[1].str, parts[2].str, StoredInt(parts[3].str), ""};
 }
 
 // One log entry, [id, [field, value, ...]]; nullopt when the reply is not shaped so.
@@ -45,7 +39,7 @@ std::optional<CustomerEvent> EventOf(const RedisReply& entry) {
     if (name == "op") op = value;
     if (name == "customer") event.customer = value;
     if (name == "rep") event.rep = value;
-    if (name == "at") event.registered_at_ms = MillisOf(value);
+    if (name == "at") event.registered_at_ms = StoredInt(value);
     for (const auto& [key, member] : dedupe::kContactKeyNames) {
       if (name == key) event.keys.*member = value;
     }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
-#include <charconv>
 
 #include "queue/lead_transitions.h"
 
@@ -13,15 +12,11 @@ using boost::asio::awaitable;
 using boost::asio::use_awaitable;
 using Args = std::vector<std::string>;
 
-std::int64_t ToInt(std::string_view text) {
-  std::int64_t value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
-
 // "L-12" sorts after "L-9".
 bool ByLeadNumber(const std::string& a, const std::string& b) {
-  const auto number = [](const std::string& id) { return ToInt(std::string_view(id).substr(2)); };
+  const auto number = [](const std::string& id) {
+    return StoredInt(std::string_view(id).substr(2));
+  };
   return number(a) < number(b);
 }
 
@@ -104,9 +99,10 @@ awaitable<Result<RepHoldings>> Departures::Holdings(std::string_view rep) {
   Args absence{"HMGET", absence_key, "from", "to", "delegate"};
   LEADD_CO_TRY(found, co_await redis_.AsyncCommand(std::move(absence), use_awaitable));
   if (found.elements.size() == 3 && found.elements[2].IsString()) {
-    holdings.absence = Absence{WallTime{std::chrono::milliseconds(ToInt(found.elements[0].str))},
-                               WallTime{std::chrono::milliseconds(ToInt(found.elements[1].str))},
-                               found.elements[2].str};
+    holdings.absence =
+        Absence{WallTime{std::chrono::milliseconds(StoredInt(found.elements[0].str))},
+                WallTime{std::chrono::milliseconds(StoredInt(found.elements[1].str))},
+                found.elements[2].str};
   }
   Args open{"SCARD", RepOpenKey(keys_, rep)};
   LEADD_CO_TRY(open_count, co_await redis_.AsyncCommand(std::move(open), use_awaitable));

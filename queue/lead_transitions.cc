@@ -1,7 +1,6 @@
 #include "queue/lead_transitions.h"
 
 #include <boost/asio/use_awaitable.hpp>
-#include <charconv>
 
 namespace leadd::queue {
 namespace {
@@ -14,12 +13,6 @@ using Args = std::vector<std::string>;
 
 std::string Str(std::string_view s) { return std::string(s); }
 std::string Millis(WallTime t) { return std::to_string(ToEpochMillis(t)); }
-
-std::int64_t ToInt(std::string_view text) {
-  std::int64_t value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
 
 }  // namespace
 
@@ -169,16 +162,17 @@ awaitable<Result<std::vector<Reminder>>> LeadTransitions::Reminders(std::string_
       const std::string& value = fields[i + 1].str;
       if (name == "kind") reminder.spec.kind = value;
       if (name == "product") reminder.spec.product = value;
-      if (name == "every") reminder.spec.every = std::chrono::milliseconds(ToInt(value));
-      if (name == "ahead") reminder.spec.ahead = std::chrono::milliseconds(ToInt(value));
+      if (name == "every") reminder.spec.every = std::chrono::milliseconds(StoredInt(value));
+      if (name == "ahead") reminder.spec.ahead = std::chrono::milliseconds(StoredInt(value));
       if (name == "created_by") reminder.spec.by = value;
-      if (name == "next_at") reminder.next = WallTime{std::chrono::milliseconds(ToInt(value))};
+      if (name == "next_at") reminder.next = WallTime{std::chrono::milliseconds(StoredInt(value))};
     }
     // Removed between the two reads: not a reminder any more.
     if (!reminder.spec.kind.empty()) reminders.push_back(std::move(reminder));
   }
   std::sort(reminders.begin(), reminders.end(), [](const Reminder& a, const Reminder& b) {
-    return ToInt(std::string_view(a.id).substr(2)) < ToInt(std::string_view(b.id).substr(2));
+    return StoredInt(std::string_view(a.id).substr(2)) <
+           StoredInt(std::string_view(b.id).substr(2));
   });
   co_return reminders;
 }

@@ -98,4 +98,10 @@ Result<RedisReply> CopyHiredisReply(const ::redisReply& reply) {
   return CopyValue(reply);
 }
 
+std::int64_t StoredInt(std::string_view text) {
+  std::int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
 }  // namespace leadd::queue

@@ -56,6 +56,10 @@ std::string_view TypeName(RedisReply::Type type);
 // kNotFound, anything else kRejected. Only the first word counts: BUSYGROUP is not BUSY.
 Error ErrorFromReply(std::string_view text);
 
+// An integer the Functions stored as text (a count, epoch milliseconds, an id's number); 0 when
+// the text is empty or does not start with one.
+std::int64_t StoredInt(std::string_view text);
+
 // Deep copy of a hiredis reply; a top-level error reply becomes ErrorFromReply(text).
 Result<RedisReply> CopyHiredisReply(const ::redisReply& reply);
 
