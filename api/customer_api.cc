@@ -56,12 +56,6 @@ bool Stronger(const dedupe::MatchFinding& a, const dedupe::MatchFinding& b) {
   return a.score > b.score;
 }
 
-// A finding that names an owner: a released customer stays in the index without one.
-bool NamesOwner(const dedupe::MatchFinding& finding, const dedupe::OwnerIndex& index) {
-  return finding.verdict != Verdict::kNone && finding.customer &&
-         !index.Rep(*finding.customer).empty();
-}
-
 std::string NoKeySentence(const dedupe::ContactKeys& keys) {
   std::string sentence = "no email, phone, website or company gives a key";
   for (const std::string& unusable : keys.unusable) sentence += "; " + unusable;
@@ -143,7 +137,7 @@ Plan MatchRows(const std::vector<CustomerRow>& rows, const dedupe::OwnerIndex& r
     const bool from_batch = Stronger(earlier, known);
     const dedupe::MatchFinding& finding = from_batch ? earlier : known;
     const dedupe::OwnerIndex& index = from_batch ? batch_index : registered;
-    if (NamesOwner(finding, index)) {
+    if (finding.verdict != Verdict::kNone && finding.customer) {
       const dedupe::OwnerIndex::Id id = *finding.customer;
       result.match = Holder{.customer = std::string(index.CustomerId(id)),
                             .rep = std::string(index.Rep(id)),

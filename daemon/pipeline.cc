@@ -179,13 +179,12 @@ awaitable<Result<void>> Pipeline::Process(const std::vector<StreamEntry>& batch)
   }
   std::size_t start = 0;
   for (const std::size_t length : IndependentRuns(keys)) {
-    if (start > 0) {
-      // The run before may have registered this run's customers: wait for the index to have
-      // them, as far as the log had got by now.
-      LEADD_CO_TRY(head, co_await deps_.registry.LastPosition());
-      if (auto caught = co_await deps_.owners.CatchUp(head, kOwnersCatchUp); !caught) {
-        co_return caught.error();
-      }
+    // The leads assigned before (the run before, or the batch before, here or in another
+    // daemon) may have registered this run's customers or taught them new keys: wait for the
+    // index to have them, as far as the log had got by now.
+    LEADD_CO_TRY(head, co_await deps_.registry.LastPosition());
+    if (auto caught = co_await deps_.owners.CatchUp(head, kOwnersCatchUp); !caught) {
+      co_return caught.error();
     }
     LEADD_CO_TRYV(co_await Route(std::span<const Routable>(leads).subspan(start, length)));
     start += length;
@@ -252,7 +251,7 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
   for (std::size_t i = 0; i < leads.size(); ++i) {
     const auto& [entry, lead, pooled, contact] = leads[i];
     const auto& owner = ownerships[i].owner;
-    const queue::LeadCustomer customer{contact, ownerships[i].known};
+    const queue::LeadCustomer customer{contact, ownerships[i].known, ownerships[i].adds_contact_to};
     if (!replies[i]) co_return replies[i].error();
     state.excluded.clear();
     for (const auto& member : replies[i].value().elements) state.excluded.push_back(member.str);

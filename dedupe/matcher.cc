@@ -282,6 +282,7 @@ void FindByName(const OwnerIndex& index, const LeadKeys& lead, const MatchThresh
     index.CompanyCandidates(grams, weights.candidates, candidates, &shared);
     for (std::size_t c = 0; c < candidates.size(); ++c) {
       const Id candidate = candidates[c];
+      if (index.Released(candidate)) continue;
       // Candidates come most shared grams first: once one is the owner, those sharing fewer
       // of the lead's rarest words are not scored (the blocking's evidence against them is
       // what an exhaustive score would mostly confirm, at the cost of most of a lookup).
@@ -302,6 +303,7 @@ void FindByName(const OwnerIndex& index, const LeadKeys& lead, const MatchThresh
                             candidates, &shared);
     for (std::size_t c = 0; c < candidates.size(); ++c) {
       const Id candidate = candidates[c];
+      if (index.Released(candidate)) continue;
       // As for company names: once one is the owner, those sharing fewer keys are not scored.
       if (finding.score >= thresholds.auto_match && shared[c] < shared.front()) break;
       const double score = ContactScore(index, candidate, lead, contact_words, thresholds, weights);

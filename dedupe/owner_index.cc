@@ -154,15 +154,44 @@ OwnerIndex::Id OwnerIndex::Add(const CustomerRecord& record) {
   return id;
 }
 
+OwnerIndex::Id OwnerIndex::AddContact(Id entry, const CustomerRecord& record) {
+  const auto registration = registration_of_.find(entry);
+  const Id first = registration == registration_of_.end() ? entry : registration->second;
+  // Copied: Add may move the arena and the reps these views point into.
+  const std::string customer(CustomerId(first));
+  const std::string rep(Rep(first));
+  CustomerRecord contact = record;
+  contact.customer = customer;
+  contact.rep = rep;
+  const Id id = Add(contact);
+  contacts_[first].push_back(id);
+  registration_of_.emplace(id, first);
+  return id;
+}
+
+std::vector<OwnerIndex::Id> OwnerIndex::EntriesOf(Id entry) const {
+  const auto registration = registration_of_.find(entry);
+  const Id first = registration == registration_of_.end() ? entry : registration->second;
+  std::vector<Id> entries{first};
+  if (const auto contacts = contacts_.find(first); contacts != contacts_.end()) {
+    entries.insert(entries.end(), contacts->second.begin(), contacts->second.end());
+  }
+  return entries;
+}
+
 void OwnerIndex::Reassign(Id customer, std::string_view rep) {
-  customers_[customer].rep = RepNumber(rep);
-  for (std::size_t k = 0; k < kKeyKinds; ++k) {
-    const auto kind = static_cast<KeyKind>(k);
-    const std::string_view key = KeyOf(kind, customer);
-    if (key.empty()) continue;
-    const Id first = tables_[k].slots[SlotOf(kind, key)] - 1;
-    if (const auto shared = shared_[k].find(first); shared != shared_[k].end()) {
-      shared->second.across_reps = AcrossReps(shared->second.holders);
+  const std::uint32_t number = RepNumber(rep);
+  const std::vector<Id> entries = EntriesOf(customer);
+  for (const Id entry : entries) customers_[entry].rep = number;
+  for (const Id entry : entries) {
+    for (std::size_t k = 0; k < kKeyKinds; ++k) {
+      const auto kind = static_cast<KeyKind>(k);
+      const std::string_view key = KeyOf(kind, entry);
+      if (key.empty()) continue;
+      const Id first = tables_[k].slots[SlotOf(kind, key)] - 1;
+      if (const auto shared = shared_[k].find(first); shared != shared_[k].end()) {
+        shared->second.across_reps = AcrossReps(shared->second.holders);
+      }
     }
   }
 }
@@ -174,10 +203,15 @@ OwnerIndex::KeyHit OwnerIndex::Find(KeyKind kind, std::string_view key) const {
   if (stored == 0) return {};
   const Id first = stored - 1;
   const auto shared = shared_[k].find(first);
-  if (shared == shared_[k].end()) return KeyHit{first, 1, false};
-  const auto holders = static_cast<std::uint32_t>(shared->second.holders.size());
-  if (shared->second.across_reps) return KeyHit{std::nullopt, holders, true};
-  return KeyHit{first, holders, false};
+  if (shared == shared_[k].end()) return Released(first) ? KeyHit{} : KeyHit{first, 1, false};
+  const std::vector<Id>& holders = shared->second.holders;
+  const auto owned = [this](Id holder) { return !Released(holder); };
+  const auto first_owned = std::find_if(holders.begin(), holders.end(), owned);
+  if (first_owned == holders.end()) return {};
+  const auto count =
+      static_cast<std::uint32_t>(std::count_if(holders.begin(), holders.end(), owned));
+  if (shared->second.across_reps) return KeyHit{std::nullopt, count, true};
+  return KeyHit{*first_owned, count, false};
 }
 
 void OwnerIndex::CompanyCandidates(const std::vector<std::string_view>& grams, std::size_t limit,
@@ -275,6 +309,11 @@ std::size_t OwnerIndex::MemoryBytes() const {
     bytes += kNodeOverhead + sizeof(hash) + sizeof(list) + list.capacity() * sizeof(Id);
   }
   for (const auto& rep : reps_) bytes += sizeof(rep) + rep.capacity();
+  bytes += (contacts_.bucket_count() + registration_of_.bucket_count()) * sizeof(void*);
+  for (const auto& contacts : contacts_) {
+    bytes += kNodeOverhead + sizeof(contacts) + contacts.second.capacity() * sizeof(Id);
+  }
+  bytes += registration_of_.size() * (kNodeOverhead + 2 * sizeof(Id));
   return bytes;
 }
 
@@ -336,9 +375,13 @@ std::uint32_t OwnerIndex::RepNumber(std::string_view rep) {
 }
 
 bool OwnerIndex::AcrossReps(const std::vector<Id>& holders) const {
-  return std::any_of(holders.begin(), holders.end(), [&](Id holder) {
-    return customers_[holder].rep != customers_[holders.front()].rep;
-  });
+  std::optional<std::uint32_t> rep;
+  for (const Id holder : holders) {
+    if (Released(holder)) continue;
+    if (rep && *rep != customers_[holder].rep) return true;
+    rep = customers_[holder].rep;
+  }
+  return false;
 }
 
 }  // namespace leadd::dedupe

@@ -55,16 +55,25 @@ class OwnerIndex {
 
   // What one exact key finds. A key several customers were registered with (a shared
   // switchboard, a reseller's domain) names one of them only when they all belong to one rep.
+  // Released customers do not count.
   struct KeyHit {
     std::optional<Id> customer;  // the first registered with the key, unless shared across reps
-    std::uint32_t holders = 0;   // customers registered with the key
+    std::uint32_t holders = 0;   // entries registered with the key
     bool shared_across_reps = false;
   };
 
   // Adds a customer; its keys find it from now on. Text longer than 255 bytes is cut (at a
   // character boundary): no real key is that long, and the record stays small.
   Id Add(const CustomerRecord& record);
-  // The customer changed hands (a reassignment, a departure's transfer).
+  // A further contact of the customer `entry` belongs to (its registration or another
+  // contact): the keys a lead of its owner gave that the customer was not yet found by, such as
+  // another phone or the name in another script. The new entry finds the same customer (its id
+  // and rep) and changes hands with it; its own `customer` and `rep` are not read.
+  Id AddContact(Id entry, const CustomerRecord& record);
+  // Every entry of the customer `entry` belongs to, its registration first.
+  std::vector<Id> EntriesOf(Id entry) const;
+  // The customer changed hands (a reassignment, a departure's transfer), or was released (an
+  // empty `rep`): then it owns nothing, and no key or name finds it any more.
   void Reassign(Id customer, std::string_view rep);
 
   KeyHit Find(KeyKind kind, std::string_view key) const;
@@ -98,6 +107,7 @@ class OwnerIndex {
   std::string_view Region(Id id) const { return Field(id, 10); }
   std::string_view Country(Id id) const;
   std::string_view Rep(Id id) const { return reps_[customers_[id].rep]; }
+  bool Released(Id id) const { return Rep(id).empty(); }
   std::int64_t RegisteredAt(Id id) const { return customers_[id].registered_at_ms; }
 
   // The heap bytes the index holds (arena, records, tables, postings), for the benchmark's
@@ -153,6 +163,10 @@ class OwnerIndex {
   // By hash of a company gram, or of a contact's name word, word start, postcode or locality
   // (each kind hashed apart, so that "oliver" the person does not block "Oliver" the company).
   std::unordered_map<std::uint64_t, std::vector<Id>> postings_;
+  // By a customer's registration entry, its further contacts' entries in order; and the way
+  // back. Few customers have any, so they cost the others nothing.
+  std::unordered_map<Id, std::vector<Id>> contacts_;
+  std::unordered_map<Id, Id> registration_of_;
 };
 
 }  // namespace leadd::dedupe

@@ -31,7 +31,15 @@ struct LeadOwnership {
   // The lead's customer is registered already (it has an owner): whoever takes the lead
   // registers no new customer.
   bool known = false;
+  // The owner's customer, when the lead gives a key it is not found by yet (another phone, the
+  // name in another script): the owner's rep, taking the lead, adds the lead's keys to it as a
+  // further contact, so that the customer's next lead is found by those keys too.
+  std::string adds_contact_to;
 };
+
+// Whether `lead` gives a key (email, phone, domain, company name, contact name, street) that no
+// entry of the customer `entry` belongs to holds.
+bool GivesNewKeys(const OwnerIndex& index, OwnerIndex::Id entry, const LeadKeys& lead);
 
 // `email_owner` is the rep `P:owner:email` names for the lead's email key: the registry's own
 // answer, atomic with every assignment, and the only one for owners recorded before the

@@ -46,6 +46,8 @@ std::optional<CustomerEvent> EventOf(const RedisReply& entry) {
   }
   if (op == "register") {
     event.kind = CustomerEvent::Kind::kRegistered;
+  } else if (op == "contact") {
+    event.kind = CustomerEvent::Kind::kContact;
   } else if (op == "owner") {
     event.kind = CustomerEvent::Kind::kOwnerChanged;
   } else if (op == "release") {

@@ -60,13 +60,14 @@ struct Registered {
 // One entry of the registration log.
 struct CustomerEvent {
   // kOther: an operation this daemon does not know (a newer daemon's), passed over.
-  enum class Kind { kRegistered, kOwnerChanged, kReleased, kOther };
+  // kContact: a further contact of a registered customer (dedupe::OwnerIndex::AddContact).
+  enum class Kind { kRegistered, kContact, kOwnerChanged, kReleased, kOther };
   std::string position;  // the stream entry id
   Kind kind = Kind::kRegistered;
   std::string customer;
   std::string rep;  // the owner from now on; empty when released
   std::int64_t registered_at_ms = 0;
-  dedupe::ContactKeys keys;  // kRegistered only
+  dedupe::ContactKeys keys;  // kRegistered and kContact
 };
 
 // A registered customer as stored.

@@ -165,6 +165,18 @@ local function customer_log(prefix, fields)
   return redis.call('XADD', prefix .. ':customers:log', '*', unpack(fields))
 end
 
+-- Appends each of `contact`'s CONTACT_KEYS that has a value to `fields`, as name, value.
+local function append_contact(fields, contact)
+  for _, name in ipairs(CONTACT_KEYS) do
+    local value = contact[name]
+    if value and value ~= '' then
+      fields[#fields + 1] = name
+      fields[#fields + 1] = value
+    end
+  end
+  return fields
+end
+
 -- A new customer of `rep`, found by `contact` (a table of CONTACT_KEYS, '' or nil when
 -- unknown); `facts` is {registered_at, source, stage, grade, name}. The caller has made sure
 -- that nobody owns its email key. Returns the customer id and its log entry.
@@ -178,15 +190,8 @@ local function register_customer(prefix, rep, contact, facts)
       fields[#fields + 1] = facts[name]
     end
   end
-  for _, name in ipairs(CONTACT_KEYS) do
-    local value = contact[name]
-    if value and value ~= '' then
-      fields[#fields + 1] = name
-      fields[#fields + 1] = value
-      logged[#logged + 1] = name
-      logged[#logged + 1] = value
-    end
-  end
+  append_contact(fields, contact)
+  append_contact(logged, contact)
   redis.call('HSET', customer_key(prefix, id), unpack(fields))
   local email = contact.email
   if email and email ~= '' then
@@ -231,7 +236,8 @@ local function customer_of_lead(prefix, key)
 end
 
 -- What the pipeline knows of the lead's customer (LeadCustomer as JSON: its CONTACT_KEYS and
--- `known`, whether the matcher found it registered), kept on the lead for whoever takes it.
+-- `known`, whether the matcher found it registered, and `add_to`, the customer to add its new
+-- keys to), kept on the lead for whoever takes it.
 local function remember_contact(key, json)
   if json == nil or json == '' then
     return
@@ -243,10 +249,31 @@ local function remember_contact(key, json)
   redis.call('HSET', key, 'contact', json)
 end
 
+-- A customer keeps at most this many further contacts: enough for the phones, mailboxes and
+-- spellings one customer writes with, and no more for one that writes with a new one each time.
+local MAX_CONTACTS = 16
+
+-- The keys of a lead of `customer`'s own rep that the customer was not found by yet become its
+-- further contact (the log tells the indexes), once per lead.
+local function add_contact(prefix, key, customer, rep, contact)
+  local held = customer_key(prefix, customer)
+  if redis.call('HGET', held, 'rep') ~= rep or redis.call('HGET', key, 'taught') == customer then
+    return
+  end
+  if tonumber(redis.call('HGET', held, 'contacts') or '0') >= MAX_CONTACTS then
+    return
+  end
+  redis.call('HINCRBY', held, 'contacts', 1)
+  redis.call('HSET', key, 'taught', customer)
+  customer_log(prefix, append_contact({'op', 'contact', 'customer', customer, 'rep', rep, 'at',
+                                       now_ms()}, contact))
+end
+
 -- Ownership of the customer behind a lead: the first registration wins, and a rep who gives
 -- the lead up gives the customer up. By its email key as before the registry (`P:rep:<rep>:
 -- customers` lets a departure hand every customer over without scanning the index); a
--- customer the matcher did not know is registered, with every key the lead gave.
+-- customer the matcher did not know is registered, with every key the lead gave, and one it
+-- knew learns the keys it was not yet found by.
 local function take_owner(prefix, key, rep)
   local email_key = redis.call('HGET', key, 'email_key')
   local newly = email_key and redis.call('HSETNX', prefix .. ':owner:email', email_key, rep) == 1
@@ -254,11 +281,17 @@ local function take_owner(prefix, key, rep)
     redis.call('SADD', rep_key(prefix, rep, 'customers'), email_key)
   end
   local json = redis.call('HGET', key, 'contact')
-  if not json or (email_key and not newly) or redis.call('HEXISTS', key, 'customer') == 1 then
+  if not json or redis.call('HEXISTS', key, 'customer') == 1 then
     return
   end
   local contact = cjson.decode(json)
   if contact.known then
+    if contact.add_to then
+      add_contact(prefix, key, contact.add_to, rep, contact)
+    end
+    return
+  end
+  if email_key and not newly then
     return
   end
   local source = 'lead ' .. redis.call('HGET', key, 'id')

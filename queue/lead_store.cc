@@ -57,8 +57,8 @@ std::optional<StoredLead> StoredFromHash(const RedisReply& hash) {
   return stored;
 }
 
-// The Functions' argument for a lead's customer: the keys it has and `known`; empty when the
-// lead gave no key at all.
+// The Functions' argument for a lead's customer: the keys it has, `known`, and `add_to`, the
+// customer its keys are added to as a contact; empty when the lead gave no key at all.
 std::string LeadCustomerJson(const LeadCustomer& customer) {
   const dedupe::ContactKeys& keys = customer.keys;
   if (keys.Empty()) return {};
@@ -67,7 +67,9 @@ std::string LeadCustomerJson(const LeadCustomer& customer) {
   for (const auto& [name, member] : dedupe::kContactKeyNames) {
     if (!(keys.*member).empty()) json.Member(name, keys.*member);
   }
-  json.Key("known").Bool(customer.known).EndObject();
+  json.Key("known").Bool(customer.known);
+  if (!customer.adds_contact_to.empty()) json.Member("add_to", customer.adds_contact_to);
+  json.EndObject();
   return json.Text();
 }
 

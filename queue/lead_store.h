@@ -80,6 +80,7 @@ struct IntakeEntry {
 struct LeadCustomer {
   dedupe::ContactKeys keys;
   bool known = false;
+  std::string adds_contact_to = {};  // dedupe::LeadOwnership::adds_contact_to
 };
 
 // What the pipeline asks of one routed entry: `sla_plans` holds the encoded SLA timers

@@ -41,18 +41,22 @@ void OwnerIndexFollower::Stop(std::function<void()> done) {
 }
 
 void OwnerIndexFollower::Apply(const CustomerEvent& event) {
+  // An entry at or before the position is one applied already (a log replayed over itself).
+  const bool applied = !LogPositionAfter(event.position, position_);
   position_ = event.position;
   const auto number = CustomerRegistry::NumberOf(event.customer);
   if (!number) return;
+  const auto record = event.keys.AsCustomer(event.customer, event.rep, event.registered_at_ms);
   switch (event.kind) {
     case CustomerEvent::Kind::kRegistered: {
       if (*number >= ids_by_number_.size()) ids_by_number_.resize(*number + 1, 0);
-      if (ids_by_number_[*number] != 0) return;  // a log replayed over itself
-      const auto id =
-          index_.Add(event.keys.AsCustomer(event.customer, event.rep, event.registered_at_ms));
-      ids_by_number_[*number] = id + 1;
+      if (ids_by_number_[*number] != 0) return;
+      ids_by_number_[*number] = index_.Add(record) + 1;
       return;
     }
+    case CustomerEvent::Kind::kContact:
+      if (const auto id = IdOf(event.customer); id && !applied) index_.AddContact(*id, record);
+      return;
     case CustomerEvent::Kind::kOwnerChanged:
     case CustomerEvent::Kind::kReleased:
       // A released customer stays in the index with no rep: it names no owner.

@@ -1,8 +1,9 @@
 """Owners found by dedupe in a real daemon: a customer registered through the API owns the leads
 that come with its phone, company domain or company name, however they are written; a weaker
 match is routed normally and flagged to both reps and the admins; a lead's new customer is
-registered to the rep who takes it; and every daemon sharing the Redis, including one started
-afterwards, knows every registration."""
+registered to the rep who takes it; a lead of a known customer teaches it the keys it was not
+found by; and every daemon sharing the Redis, including one started afterwards, knows every
+registration."""
 
 import json
 import unittest
@@ -101,6 +102,34 @@ class OwnerMatchingTest(LeaddTestCase):
         _, by_name, seen = self.routed(self.leadd, {"company": "華鑫塑膠製品（深圳）有限公司",
                                                     "external_id": "8"})
         self.assertEqual(by_name, "bob", seen)
+
+    def test_an_owners_lead_teaches_the_customer_the_keys_it_was_not_found_by(self):
+        self.register(self.leadd, CUSTOMER)
+        # Found by the customer's phone, from a mailbox the registry has never seen.
+        _, rep, seen = self.routed(self.leadd, {"phone": "+49 30 12345678", "country": "DE",
+                                                "email": "m.weber.einkauf@gmail.com",
+                                                "external_id": "11"})
+        self.assertEqual(rep, "alice", seen)
+        # That mailbox, from a new phone: alice's by the email, and the phone is learnt too.
+        _, rep, seen = self.routed(self.leadd, {"phone": "+49 89 5555 0100", "country": "DE",
+                                                "email": "M.Weber.Einkauf@gmail.com",
+                                                "external_id": "12"})
+        self.assertEqual(rep, "alice", seen)
+        # The new phone alone now finds the customer; before, it found nobody and went to bob.
+        _, rep, seen = self.routed(self.leadd, {"phone": "089 55550100", "country": "DE",
+                                                "external_id": "13"})
+        self.assertEqual(rep, "alice", seen)
+        self.assertIn("by customer C-1 of alice", seen)
+        # A daemon started afterwards knows the learnt keys from the log.
+        late = Leadd(self.config)
+        try:
+            late.wait_ready()
+            _, rep, seen = self.routed(late, {"phone": "+4989 5555 0100", "country": "DE",
+                                              "external_id": "14"})
+            self.assertEqual(rep, "alice", seen)
+        finally:
+            self.assertEqual(late.stop(), 0)
+            late.close()
 
     def test_every_daemon_sharing_the_redis_knows_every_registration(self):
         other = Leadd(self.config)

@@ -222,8 +222,87 @@ TEST_F(CustomerRegistryTest, EveryChangeOfOwnerReachesTheIndex) {
   EXPECT_EQ(HashOf(keys_.Customer("C-1"), "rep"), "<none>");
 
   for (std::size_t i = 2; i < events.size(); ++i) follower_->Apply(events[i]);
-  EXPECT_EQ(RepByEmail(EmailOf(1)), "");  // released: in the index, owned by nobody
+  EXPECT_EQ(RepByEmail(EmailOf(1)), "<none>");  // released: no key finds it any more
   EXPECT_EQ(RepByEmail(EmailOf(2)), "bob");
+}
+
+// A lead of a known customer, assigned to `rep`; its keys are the phone `phone` and the
+// company "acme", and `add_to` is the customer the pipeline found it to be.
+class CustomerContactTest : public CustomerRegistryTest {
+ protected:
+  std::string KnownLeadTo(const std::string& rep, const std::string& phone,
+                          const std::string& add_to = "C-1") {
+    const std::string id = NewLead();
+    router::Decision decision;
+    decision.rule = "owner";
+    decision.strategy = "owner";
+    decision.candidates = {rep};
+    LeadCustomer customer;
+    customer.keys.phone = phone;
+    customer.keys.company = "acme";
+    customer.known = true;
+    customer.adds_contact_to = add_to;
+    auto assigned = Await(store_->Assign(AssignRequest{
+        IntakeEntry{"0-1", id}, decision, customer, {""}, {std::nullopt}, 2, {}, {}}));
+    EXPECT_TRUE(assigned) << assigned.error().detail;
+    return id;
+  }
+  std::vector<CustomerEvent> Contacts() {
+    std::vector<CustomerEvent> contacts;
+    for (auto& event : Log()) {
+      if (event.kind == CustomerEvent::Kind::kContact) contacts.push_back(std::move(event));
+    }
+    return contacts;
+  }
+};
+
+TEST_F(CustomerContactTest, AKnownCustomersLeadTeachesItTheKeysItWasNotFoundBy) {
+  Register({Customer("alice", "jane@acme.de", "+493012345678")});
+  KnownLeadTo("alice", "+4930999888");
+  const auto contacts = Contacts();
+  ASSERT_EQ(contacts.size(), 1u);
+  EXPECT_EQ(contacts[0].customer, "C-1");
+  EXPECT_EQ(contacts[0].rep, "alice");
+  EXPECT_EQ(contacts[0].keys.phone, "+4930999888");
+  EXPECT_EQ(contacts[0].keys.company, "acme");
+  EXPECT_EQ(HashOf(keys_.Customer("C-1"), "contacts"), "1");
+
+  // Replayed, the new phone finds the same customer, and the customer changes hands whole.
+  Rebuild();
+  const auto& index = follower_->Index();
+  const auto by_phone = index.Find(KeyKind::kPhone, "+4930999888");
+  ASSERT_TRUE(by_phone.customer);
+  EXPECT_EQ(index.CustomerId(*by_phone.customer), "C-1");
+  EXPECT_EQ(index.Rep(*by_phone.customer), "alice");
+  follower_->Apply(
+      CustomerEvent{"9999999999999-0", CustomerEvent::Kind::kOwnerChanged, "C-1", "bob", 0, {}});
+  EXPECT_EQ(index.Rep(*index.Find(KeyKind::kPhone, "+4930999888").customer), "bob");
+  EXPECT_EQ(RepByEmail("jane@acme.de"), "bob");
+  // Applied again (a log read over itself), the contact is not added twice.
+  follower_->Apply(contacts[0]);
+  EXPECT_EQ(index.Size(), 2u);
+}
+
+TEST_F(CustomerContactTest, OnlyTheCustomersOwnRepTeachesItAndEachLeadOnce) {
+  Register({Customer("alice", "jane@acme.de", "+493012345678")});
+  KnownLeadTo("bob", "+4930111111");  // the owner rule could not give it to alice
+  EXPECT_TRUE(Contacts().empty());
+  const std::string lead = KnownLeadTo("alice", "+4930222222");
+  ASSERT_EQ(Contacts().size(), 1u);
+  // Moved away and back, the lead does not teach the customer a second time.
+  ASSERT_TRUE(Await(transitions_->Reassign(lead, "bob", "admin", "cover")));
+  ASSERT_TRUE(Await(transitions_->Reassign(lead, "alice", "admin", "back")));
+  EXPECT_EQ(Contacts().size(), 1u);
+  EXPECT_EQ(HashOf(keys_.Customer("C-1"), "rep"), "alice");
+}
+
+TEST_F(CustomerContactTest, ACustomerKeepsAtMostSixteenContacts) {
+  Register({Customer("alice", "jane@acme.de", "+493012345678")});
+  for (int i = 0; i < 18; ++i) KnownLeadTo("alice", "+49301000" + std::to_string(100 + i));
+  EXPECT_EQ(Contacts().size(), 16u);
+  EXPECT_EQ(HashOf(keys_.Customer("C-1"), "contacts"), "16");
+  KnownLeadTo("alice", "+4930555555", "C-404");  // a customer released meanwhile: nothing
+  EXPECT_EQ(Contacts().size(), 16u);
 }
 
 TEST_F(CustomerRegistryTest, FollowingTheLogSeesAnotherClientsRegistration) {

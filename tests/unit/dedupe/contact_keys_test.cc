@@ -170,6 +170,38 @@ TEST_F(OwnershipTest, AReleasedCustomerOwnsNothing) {
   EXPECT_FALSE(ownership.known);
 }
 
+TEST_F(OwnershipTest, AnOwnersLeadWithAKeyItWasNotFoundByAddsAContact) {
+  // Found by its phone, from a new mailbox: the mailbox becomes C-1's.
+  auto ownership = OwnershipOf(
+      std::nullopt, index_,
+      LeadKeys{.email = "sales@acme.example", .phone = "+4930123456", .country = "DE"}, {});
+  ASSERT_TRUE(ownership.owner);
+  EXPECT_EQ(ownership.adds_contact_to, "C-1");
+  // The registry's email owner, from a new phone: the same.
+  ownership = OwnershipOf(std::string("alice"), index_,
+                          LeadKeys{.email = "jane@acme.example", .phone = "+4930777777"}, {});
+  EXPECT_EQ(ownership.adds_contact_to, "C-1");
+  // Nothing new: nothing to add. A country or a city alone is not a key.
+  ownership =
+      OwnershipOf(std::nullopt, index_,
+                  LeadKeys{.phone = "+4930123456", .country = "DE", .locality = "berlin"}, {});
+  ASSERT_TRUE(ownership.owner);
+  EXPECT_EQ(ownership.adds_contact_to, "");
+  // An email owner the index does not know (recorded before the registry): no customer.
+  ownership = OwnershipOf(std::string("carol"), index_,
+                          LeadKeys{.email = "old@acme.example", .phone = "+4930777777"}, {});
+  EXPECT_EQ(ownership.adds_contact_to, "");
+}
+
+TEST_F(OwnershipTest, AContactsKeysAreNotNewAgain) {
+  index_.AddContact(0, CustomerRecord{.email = "sales@acme.example", .contact = "jane doe"});
+  EXPECT_FALSE(GivesNewKeys(
+      index_, 0,
+      LeadKeys{.email = "sales@acme.example", .phone = "+4930123456", .contact = "jane doe"}));
+  EXPECT_TRUE(GivesNewKeys(index_, 0, LeadKeys{.contact = "jane smith"}));
+  EXPECT_TRUE(GivesNewKeys(index_, 0, LeadKeys{.street = "1 main street"}));
+}
+
 TEST_F(OwnershipTest, NoKeyNoOwner) {
   const auto ownership = OwnershipOf(std::nullopt, index_, LeadKeys{}, {});
   EXPECT_FALSE(ownership.owner);

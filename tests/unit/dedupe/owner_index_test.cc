@@ -76,6 +76,42 @@ TEST(OwnerIndexTest, AKeySharedAcrossRepsNamesNobody) {
   EXPECT_EQ(index.Rep(third), "alice");
 }
 
+TEST(OwnerIndexTest, AReleasedCustomerIsFoundByNoKeyAndSharesNone) {
+  OwnerIndex index;
+  const auto released = index.Add(Customer("C-1", "alice", "jane@acme.example", "+4930123456"));
+  const auto kept = index.Add(Customer("C-2", "bob", "", "+4930123456"));
+  EXPECT_TRUE(index.Find(KeyKind::kPhone, "+4930123456").shared_across_reps);
+  index.Reassign(released, "");
+  EXPECT_TRUE(index.Released(released));
+  EXPECT_FALSE(index.Find(KeyKind::kEmail, "jane@acme.example").customer);
+  // The phone is bob's alone now: the released holder neither names itself nor contests it.
+  const auto hit = index.Find(KeyKind::kPhone, "+4930123456");
+  EXPECT_EQ(hit.customer, kept);
+  EXPECT_EQ(hit.holders, 1U);
+  EXPECT_FALSE(hit.shared_across_reps);
+}
+
+TEST(OwnerIndexTest, AContactFindsItsCustomerAndChangesHandsWithIt) {
+  OwnerIndex index;
+  const auto acme = index.Add(Customer("C-1", "alice", "jane@acme.example", "+4930123456"));
+  const auto other = index.Add(Customer("C-2", "bob", "max@globex.example"));
+  const auto first = index.AddContact(acme, Customer("ignored", "ignored", "", "+4930999888"));
+  const auto second = index.AddContact(first, Customer("", "", "sales@acme.example"));
+  EXPECT_EQ(index.CustomerId(first), "C-1");
+  EXPECT_EQ(index.Rep(second), "alice");
+  EXPECT_EQ(index.Find(KeyKind::kPhone, "+4930999888").customer, first);
+  EXPECT_EQ(index.Find(KeyKind::kEmail, "sales@acme.example").customer, second);
+  EXPECT_THAT(index.EntriesOf(second), ElementsAre(acme, first, second));
+  EXPECT_THAT(index.EntriesOf(other), ElementsAre(other));
+
+  index.Reassign(first, "carol");  // any entry stands for the whole customer
+  for (const auto entry : {acme, first, second}) EXPECT_EQ(index.Rep(entry), "carol");
+  EXPECT_EQ(index.Rep(other), "bob");
+  index.Reassign(acme, "");
+  EXPECT_FALSE(index.Find(KeyKind::kPhone, "+4930999888").customer);
+  EXPECT_FALSE(index.Find(KeyKind::kEmail, "sales@acme.example").customer);
+}
+
 TEST(OwnerIndexTest, TablesGrowAndKeepEveryKey) {
   OwnerIndex index;
   std::vector<std::string> emails;
