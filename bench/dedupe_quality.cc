@@ -3,15 +3,18 @@
 //
 // The measure. Records are taken in order as leads. For each lead:
 //  - truth: an earlier-registered record of the same entity exists (the lead has an owner);
-//  - prediction: FindOwner says kOwner (score >= auto_match) and names a customer of the lead's
-//    entity. A kOwner naming another entity's customer is a false positive and, when the lead
-//    did have an owner, also a false negative (the right rep lost it as well);
-//  - then the lead is registered as a customer, as the daemon would once it is routed.
-// Reps: a lead the matcher gives an owner goes to that owner's rep (that is the owner rule);
-// any other lead goes to the next of 10 reps in turn, whatever its entity, so that rep equality
-// never tells the matcher the truth. `--round-robin-only` gives every customer the next rep in
-// turn instead (then a key shared by two customers of one entity is often "shared across
-// reps", and names neither). "Flagged" repeats the count with kReview counted as a match.
+//  - prediction: as the pipeline decides (dedupe::OwnershipOf): a registered email names its
+//    customer, else FindOwner says kOwner (score >= auto_match); right when that customer is of
+//    the lead's entity. A kOwner naming another entity's customer is a false positive and,
+//    when the lead did have an owner, also a false negative (the right rep lost it as well);
+//  - then the lead is taken, as the Functions take it: a lead given an owner goes to that
+//    owner's rep (the owner rule) and adds its keys to the customer when it gives one the
+//    customer lacks (GivesNewKeys, OwnerIndex::AddContact); any other lead is registered as a
+//    new customer of the next of 10 reps in turn, whatever its entity, so that rep equality
+//    never tells the matcher the truth.
+// `--round-robin-only` registers every lead as a new customer of the next rep in turn instead
+// (then a key shared by two customers of one entity is often "shared across reps", and names
+// neither). "Flagged" repeats the count with kReview counted as a match.
 //
 // Datasets, with the lead fields mapped to what a lead would carry (a lead form or a list
 // never carries a date of birth or an identity number, so those columns are never used):
@@ -47,10 +50,12 @@
 
 #include "bench/dedupe_quality_metrics.h"
 #include "dedupe/company_key.h"
+#include "dedupe/contact_keys.h"
 #include "dedupe/domain_key.h"
 #include "dedupe/email_key.h"
 #include "dedupe/matcher.h"
 #include "dedupe/owner_index.h"
+#include "dedupe/owner_match.h"
 #include "dedupe/person_name.h"
 #include "dedupe/phone_key.h"
 #include "dedupe/text_fold.h"
@@ -64,17 +69,7 @@ using dedupe::MatchFinding;
 struct LabelledRecord {
   std::string id = {};
   std::string entity = {};
-  std::string email = {};
-  std::string phone = {};
-  std::string domain = {};
-  std::string company = {};
-  std::string country = {};
-  std::string company_location = {};
-  std::string contact = {};
-  std::string street = {};
-  std::string locality = {};
-  std::string postcode = {};
-  std::string region = {};
+  dedupe::ContactKeys keys = {};
 };
 
 // How many records gave a field, and how many of those the normaliser turned into a key.
@@ -92,7 +87,7 @@ struct Dataset {
   KeyYield emails;
   KeyYield phones;
   std::vector<LabelledRecord> customers;  // registered before any lead (febrl4a)
-  std::vector<LabelledRecord> leads;      // judged in order, then registered
+  std::vector<LabelledRecord> leads;      // judged in order, then taken
 };
 
 // A CSV line's fields: double quotes group, "" is a quote, spaces after a comma are dropped
@@ -172,15 +167,16 @@ std::optional<Dataset> LoadFebrl4(const std::string& dir) {
     auto& into = dataset.customers.empty() ? dataset.customers : dataset.leads;
     for (const auto& row : *rows) {
       const std::string& id = row.at("rec_id");
-      into.push_back({.id = id,
-                      .entity = FebrlEntity(id),
-                      .country = "AU",
-                      .contact = PersonKey(row.at("given_name"), row.at("surname")),
-                      .street = dedupe::FoldText(row.at("street_number") + " " +
-                                                 row.at("address_1") + " " + row.at("address_2")),
-                      .locality = dedupe::FoldText(row.at("suburb")),
-                      .postcode = dedupe::FoldText(row.at("postcode")),
-                      .region = dedupe::FoldText(row.at("state"))});
+      into.push_back(
+          {.id = id,
+           .entity = FebrlEntity(id),
+           .keys = {.country = "AU",
+                    .contact = PersonKey(row.at("given_name"), row.at("surname")),
+                    .street = dedupe::FoldText(row.at("street_number") + " " + row.at("address_1") +
+                                               " " + row.at("address_2")),
+                    .locality = dedupe::FoldText(row.at("suburb")),
+                    .postcode = dedupe::FoldText(row.at("postcode")),
+                    .region = dedupe::FoldText(row.at("state"))}});
     }
   }
   return dataset;
@@ -194,9 +190,9 @@ std::optional<Dataset> LoadSplink(const std::string& dir) {
     dataset.emails.Add(row.at("email"), dedupe::EmailKey(row.at("email")));
     dataset.leads.push_back({.id = row.at("unique_id"),
                              .entity = row.at("cluster"),
-                             .email = dedupe::EmailKey(row.at("email")),
-                             .contact = PersonKey(row.at("first_name"), row.at("surname")),
-                             .locality = dedupe::FoldText(row.at("city"))});
+                             .keys = {.email = dedupe::EmailKey(row.at("email")),
+                                      .contact = PersonKey(row.at("first_name"), row.at("surname")),
+                                      .locality = dedupe::FoldText(row.at("city"))}});
   }
   std::sort(dataset.leads.begin(), dataset.leads.end(),
             [](const auto& a, const auto& b) { return std::stol(a.id) < std::stol(b.id); });
@@ -213,14 +209,14 @@ std::optional<Dataset> LoadChinese(const std::string& path) {
     dedupe::CompanyName company = dedupe::CompanyKey(row.at("company"));
     dataset.leads.push_back({.id = row.at("record_id"),
                              .entity = row.at("entity_id"),
-                             .email = dedupe::EmailKey(row.at("email")),
-                             .phone = phone ? std::move(phone).value() : std::string(),
-                             .domain = dedupe::CompanyDomainOf(row.at("email")),
-                             .company = std::move(company.key),
-                             .country = country,
-                             .company_location = std::move(company.location)});
-    dataset.emails.Add(row.at("email"), dataset.leads.back().email);
-    dataset.phones.Add(row.at("phone"), dataset.leads.back().phone);
+                             .keys = {.email = dedupe::EmailKey(row.at("email")),
+                                      .phone = phone ? std::move(phone).value() : std::string(),
+                                      .domain = dedupe::CompanyDomainOf(row.at("email")),
+                                      .company = std::move(company.key),
+                                      .country = country,
+                                      .company_location = std::move(company.location)}});
+    dataset.emails.Add(row.at("email"), dataset.leads.back().keys.email);
+    dataset.phones.Add(row.at("phone"), dataset.leads.back().keys.phone);
   }
   return dataset;
 }
@@ -257,39 +253,20 @@ RunResult Run(const Dataset& dataset, const dedupe::MatchThresholds& thresholds,
   std::size_t next_rep = 0;
   std::int64_t clock_ms = 0;
   const auto add = [&](const LabelledRecord& record, std::string_view rep) {
-    index.Add({.customer = record.id,
-               .rep = rep,
-               .registered_at_ms = ++clock_ms,
-               .email = record.email,
-               .phone = record.phone,
-               .domain = record.domain,
-               .company = record.company,
-               .country = record.country,
-               .company_location = record.company_location,
-               .contact = record.contact,
-               .street = record.street,
-               .locality = record.locality,
-               .postcode = record.postcode,
-               .region = record.region});
+    index.Add(record.keys.AsCustomer(record.id, rep, ++clock_ms));
     entity_of.push_back(record.entity);
     ++registered_per_entity[record.entity];
   };
   for (const LabelledRecord& record : dataset.customers) add(record, reps[next_rep++ % kReps]);
 
   for (const LabelledRecord& lead : dataset.leads) {
-    const MatchFinding finding = dedupe::FindOwner(index,
-                                                   {.email = lead.email,
-                                                    .phone = lead.phone,
-                                                    .domain = lead.domain,
-                                                    .company = lead.company,
-                                                    .country = lead.country,
-                                                    .company_location = lead.company_location,
-                                                    .contact = lead.contact,
-                                                    .street = lead.street,
-                                                    .locality = lead.locality,
-                                                    .postcode = lead.postcode,
-                                                    .region = lead.region},
-                                                   thresholds);
+    const dedupe::LeadKeys keys = lead.keys.ForMatching();
+    MatchFinding finding = dedupe::FindOwner(index, keys, thresholds);
+    // As the pipeline asks P:owner:email first: a registered email is its first holder's.
+    if (const auto hit = index.Find(dedupe::KeyKind::kEmail, lead.keys.email); hit.customer) {
+      finding.verdict = MatchFinding::Verdict::kOwner;
+      finding.customer = hit.customer;
+    }
     const bool has_owner = registered_per_entity.count(lead.entity) > 0;
     const bool owner = finding.verdict == MatchFinding::Verdict::kOwner;
     const bool review = finding.verdict == MatchFinding::Verdict::kReview;
@@ -312,8 +289,16 @@ RunResult Run(const Dataset& dataset, const dedupe::MatchThresholds& thresholds,
       std::printf("  error %s (entity %s): %s\n", lead.id.c_str(), lead.entity.c_str(),
                   finding.Explanation(index).c_str());
     }
-    const bool inherit = owner && !round_robin_only;
-    add(lead, inherit ? std::string(index.Rep(*finding.customer)) : reps[next_rep++ % kReps]);
+    // Then the lead is taken, as in take_owner: a customer the matcher knew learns the keys it
+    // was not found by yet; any other is registered for the rep the lead went to.
+    if (owner && !round_robin_only) {
+      if (dedupe::GivesNewKeys(index, *finding.customer, keys)) {
+        index.AddContact(*finding.customer, lead.keys.AsCustomer(lead.id, "", ++clock_ms));
+        entity_of.push_back(entity_of[*finding.customer]);
+      }
+    } else {
+      add(lead, reps[next_rep++ % kReps]);
+    }
   }
   return result;
 }
