@@ -110,11 +110,13 @@ awaitable<Result<RepHoldings>> Departures::Holdings(std::string_view rep) {
   LEADD_CO_TRY(closed_count, co_await redis_.AsyncCommand(std::move(closed), use_awaitable));
   Args customers{"SCARD", RepCustomersKey(keys_, rep)};
   LEADD_CO_TRY(customer_count, co_await redis_.AsyncCommand(std::move(customers), use_awaitable));
+  Args unmailed{"SCARD", RepUnmailedKey(keys_, rep)};
+  LEADD_CO_TRY(unmailed_count, co_await redis_.AsyncCommand(std::move(unmailed), use_awaitable));
   Args departed{"SISMEMBER", DepartedKey(keys_), std::string(rep)};
   LEADD_CO_TRY(is_departed, co_await redis_.AsyncCommand(std::move(departed), use_awaitable));
   holdings.open = open_count.integer;
   holdings.closed = closed_count.integer;
-  holdings.customers = customer_count.integer;
+  holdings.customers = customer_count.integer + unmailed_count.integer;
   holdings.departed = is_departed.integer == 1;
   co_return holdings;
 }

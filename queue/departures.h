@@ -29,6 +29,10 @@ inline std::string RepClosedKey(const RedisKeys& keys, std::string_view rep) {
 inline std::string RepCustomersKey(const RedisKeys& keys, std::string_view rep) {
   return keys.Prefix() + ":rep:" + std::string(rep) + ":customers";
 }
+// The registry ids of the customers a rep owns that were registered without an email.
+inline std::string RepUnmailedKey(const RedisKeys& keys, std::string_view rep) {
+  return keys.Prefix() + ":rep:" + std::string(rep) + ":unmailed";
+}
 
 // What leadd_depart found when it marked the rep.
 struct DepartureStart {

@@ -198,6 +198,8 @@ local function register_customer(prefix, rep, contact, facts)
     redis.call('HSET', prefix .. ':owner:email', email, rep)
     redis.call('HSET', prefix .. ':customers:email', email, id)
     redis.call('SADD', rep_key(prefix, rep, 'customers'), email)
+  else
+    redis.call('SADD', rep_key(prefix, rep, 'unmailed'), id)
   end
   return id, customer_log(prefix, logged)
 end
@@ -214,9 +216,12 @@ local function customer_changes_hands(prefix, customer, from, to)
   end
   if to then
     redis.call('HSET', key, 'rep', to)
+    redis.call('SMOVE', rep_key(prefix, from, 'unmailed'), rep_key(prefix, to, 'unmailed'),
+               customer)
     customer_log(prefix, {'op', 'owner', 'customer', customer, 'rep', to})
     return
   end
+  redis.call('SREM', rep_key(prefix, from, 'unmailed'), customer)
   local email = redis.call('HGET', key, 'email')
   if email and redis.call('HGET', prefix .. ':customers:email', email) == customer then
     redis.call('HDEL', prefix .. ':customers:email', email)

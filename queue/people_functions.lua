@@ -4,20 +4,30 @@
 -- step is safe to repeat, so a departure cut short (a dead daemon, Redis away) is finished by
 -- running it again.
 
+-- How many customers a rep owns: by email key, and registered without one (`unmailed`).
+local function customer_count(prefix, rep)
+  return redis.call('SCARD', rep_key(prefix, rep, 'customers')) +
+             redis.call('SCARD', rep_key(prefix, rep, 'unmailed'))
+end
+
 -- The rep's customers that no open lead of theirs carries: with `route`, these would stay
 -- with nobody to route them to.
 local function kept_customers(prefix, rep)
   local via_open = {}
   for _, id in ipairs(redis.call('SMEMBERS', rep_key(prefix, rep, 'open'))) do
-    local email_key = redis.call('HGET', lead_key(prefix, id), 'email_key')
-    if email_key then
-      via_open[email_key] = true
+    local lead = lead_key(prefix, id)
+    for _, carried in ipairs(redis.call('HMGET', lead, 'email_key', 'customer')) do
+      if carried then
+        via_open[carried] = true
+      end
     end
   end
   local kept = 0
-  for _, email_key in ipairs(redis.call('SMEMBERS', rep_key(prefix, rep, 'customers'))) do
-    if not via_open[email_key] then
-      kept = kept + 1
+  for _, set in ipairs({'customers', 'unmailed'}) do
+    for _, customer in ipairs(redis.call('SMEMBERS', rep_key(prefix, rep, set))) do
+      if not via_open[customer] then
+        kept = kept + 1
+      end
     end
   end
   return kept
@@ -50,7 +60,7 @@ local function depart(keys, args)
     audit_rep(prefix, rep, {event = 'departed', mode = mode, by = by})
   end
   return {newly, redis.call('SCARD', rep_key(prefix, rep, 'open')), closed,
-          redis.call('SCARD', rep_key(prefix, rep, 'customers'))}
+          customer_count(prefix, rep)}
 end
 
 -- KEYS: intake stream
@@ -117,7 +127,9 @@ local function transfer_customers(keys, args)
   end
   local room = batch - moved_leads
   if room > 0 then
-    for _, email_key in ipairs(redis.call('SRANDMEMBER', customers_from, room)) do
+    local email_keys = redis.call('SRANDMEMBER', customers_from, room)
+    room = room - #email_keys
+    for _, email_key in ipairs(email_keys) do
       if redis.call('HGET', owners, email_key) == rep then
         redis.call('HSET', owners, email_key, to)
         customer_changes_hands(prefix, redis.call('HGET', prefix .. ':customers:email', email_key),
@@ -129,8 +141,20 @@ local function transfer_customers(keys, args)
       end
     end
   end
+  -- Then the customers registered without an email (found by phone, domain or name).
+  local unmailed = rep_key(prefix, rep, 'unmailed')
+  if room > 0 then
+    for _, customer in ipairs(redis.call('SRANDMEMBER', unmailed, room)) do
+      if redis.call('HGET', customer_key(prefix, customer), 'rep') == rep then
+        customer_changes_hands(prefix, customer, rep, to)
+        moved_customers = moved_customers + 1
+      else
+        redis.call('SREM', unmailed, customer)
+      end
+    end
+  end
   return {moved_leads, moved_customers, redis.call('SCARD', closed_from),
-          redis.call('SCARD', customers_from)}
+          customer_count(prefix, rep)}
 end
 
 redis.register_function('leadd_depart', clocked(depart))

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "queue/customer_registry.h"
 #include "tests/integration/queue/lead_fixture.h"
 
 namespace leadd::queue {
@@ -179,6 +180,85 @@ TEST_F(PeopleTest, TransferMovesClosedLeadsAndCustomersInBatches) {
   ASSERT_TRUE(idle);
   EXPECT_EQ(idle.value().leads + idle.value().customers, 0);
   EXPECT_EQ(Digest(), before);
+}
+
+// Customers registered without an email: found by phone, domain or name, they are the rep's
+// all the same, and a departure hands them over or keeps `route` from leaving them behind.
+class UnmailedCustomersTest : public PeopleTest {
+ protected:
+  void SetUp() override {
+    PeopleTest::SetUp();
+    registry_ =
+        std::make_unique<CustomerRegistry>(*client_, keys_, FunctionClock::Simulated(sim_clock_));
+  }
+  // Registers a customer of `rep` with a phone and no email; returns its id.
+  std::string PhoneOnly(const std::string& rep, const std::string& phone) {
+    NewCustomer customer;
+    customer.rep = rep;
+    customer.keys.phone = phone;
+    auto registered = Await(RegisterOne(*registry_, std::move(customer)));
+    EXPECT_TRUE(registered) << registered.error().detail;
+    return registered ? registered.value().customer : "";
+  }
+  static boost::asio::awaitable<Result<Registered>> RegisterOne(CustomerRegistry& registry,
+                                                                NewCustomer customer) {
+    const std::vector<NewCustomer> customers{std::move(customer)};
+    auto all = co_await registry.RegisterAll(customers);
+    co_return std::move(all.front());
+  }
+  std::unique_ptr<CustomerRegistry> registry_;
+};
+
+TEST_F(UnmailedCustomersTest, ADepartureHandsThemOverToo) {
+  const std::string customer = PhoneOnly("alice", "+4930111222");
+  const std::string other = PhoneOnly("carol", "+4930333444");
+  EXPECT_EQ(Members(RepUnmailedKey(keys_, "alice")), std::set<std::string>{customer});
+  auto started = Await(departures_->Depart("alice", DepartureMode::kTo, "admin"));
+  ASSERT_TRUE(started) << started.error().detail;
+  EXPECT_EQ(started.value().customers, 1);
+
+  auto batch = Await(departures_->TransferCustomers("alice", "bob", 10, "admin"));
+  ASSERT_TRUE(batch) << batch.error().detail;
+  EXPECT_EQ(batch.value().customers, 1);
+  EXPECT_EQ(batch.value().customers_left, 0);
+  EXPECT_EQ(HashField(keys_.Customer(customer), "rep"), "bob");
+  EXPECT_EQ(HashField(keys_.Customer(other), "rep"), "carol");
+  EXPECT_TRUE(Members(RepUnmailedKey(keys_, "alice")).empty());
+  EXPECT_EQ(Members(RepUnmailedKey(keys_, "bob")), std::set<std::string>{customer});
+  // The owner indexes learn it from the log.
+  auto log = Await(registry_->ReadLog("0", 100));
+  ASSERT_TRUE(log) << log.error().detail;
+  ASSERT_EQ(log.value().size(), 3u);
+  EXPECT_EQ(log.value()[2].kind, CustomerEvent::Kind::kOwnerChanged);
+  EXPECT_EQ(log.value()[2].rep, "bob");
+}
+
+TEST_F(UnmailedCustomersTest, RouteIsRefusedWhileTheRepKeepsOne) {
+  PhoneOnly("alice", "+4930111222");
+  ExpectRefused(departures_->Depart("alice", DepartureMode::kRoute, "admin"), Errc::kConflict,
+                "CONFLICT rep alice keeps 1 customers and 0 closed leads that routing cannot "
+                "place; hand them over with --to");
+}
+
+TEST_F(UnmailedCustomersTest, RouteIsAllowedWhenAnOpenLeadCarriesIt) {
+  // A lead without an email registers its customer by phone for the rep who takes it.
+  const std::string id = NewLead();
+  ASSERT_TRUE(server_->Run({"HDEL", keys_.Lead(id), "email_key"}));
+  LeadCustomer customer;
+  customer.keys.phone = "+4930111222";
+  router::Decision decision;
+  decision.rule = "test";
+  decision.strategy = "owner";
+  decision.candidates = {"alice"};
+  ASSERT_TRUE(Await(store_->Assign(
+      AssignRequest{IntakeEntry{"0-1", id}, decision, customer, {""}, {std::nullopt}, 2, {}, {}})));
+  ASSERT_EQ(Members(RepUnmailedKey(keys_, "alice")).size(), 1u);
+  auto started = Await(departures_->Depart("alice", DepartureMode::kRoute, "admin"));
+  ASSERT_TRUE(started) << started.error().detail;
+  // Re-queued, the lead releases its customer.
+  auto requeued = Await(departures_->Requeue(id, "alice", "admin"));
+  ASSERT_TRUE(requeued) << requeued.error().detail;
+  EXPECT_TRUE(Members(RepUnmailedKey(keys_, "alice")).empty());
 }
 
 TEST_F(PeopleTest, TransferRefusesBadArguments) {
