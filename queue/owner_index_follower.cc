@@ -50,7 +50,12 @@ void OwnerIndexFollower::Apply(const CustomerEvent& event) {
   switch (event.kind) {
     case CustomerEvent::Kind::kRegistered: {
       if (*number >= ids_by_number_.size()) ids_by_number_.resize(*number + 1, 0);
-      if (ids_by_number_[*number] != 0) return;
+      if (ids_by_number_[*number] != 0) {
+        // A new entry registering a number the index holds: the registry started again from
+        // an older state (flushed, or restored from a backup), and the index must too.
+        if (!applied) registry_went_back_ = true;
+        return;
+      }
       ids_by_number_[*number] = index_.Add(record) + 1;
       return;
     }
@@ -80,6 +85,7 @@ awaitable<Result<std::size_t>> OwnerIndexFollower::Rebuild() {
   ids_by_number_.clear();
   position_ = "0";
   ready_ = false;
+  registry_went_back_ = false;
   std::size_t applied = 0;
   while (true) {
     LEADD_CO_TRY(events, co_await deps_.registry.ReadLog(position_, CustomerRegistry::kLogPage));
@@ -100,6 +106,13 @@ awaitable<Result<void>> OwnerIndexFollower::CatchUp(std::string position, Durati
     co_await AsyncWait(deps_.clock, kCatchUpPoll, use_awaitable);
   }
   co_return Ok();
+}
+
+awaitable<void> OwnerIndexFollower::CheckLogEnd() {
+  // When Redis is away, the next wait says so.
+  if (auto end = co_await deps_.registry.LastPosition(); end) {
+    if (LogPositionAfter(position_, end.value())) registry_went_back_ = true;
+  }
 }
 
 awaitable<void> OwnerIndexFollower::Run() {
@@ -128,6 +141,12 @@ awaitable<void> OwnerIndexFollower::Run() {
         if (read_failures_ > 0) {
           deps_.log->info("owners.follow_resumed after_attempts={}", read_failures_);
           read_failures_ = 0;
+        }
+        // A quiet log may be one that lost entries the index has: look at where it ends.
+        if (events.value().empty() && !registry_went_back_) co_await CheckLogEnd();
+        if (registry_went_back_) {
+          deps_.log->warn("owners.registry_went_back position={} action=rebuild", position_);
+          ready_ = false;
         }
         continue;
       }

@@ -39,7 +39,9 @@ class OwnerIndexFollower {
       : deps_(std::move(deps)), block_for_(block_for) {}
 
   // The loop: rebuilds, then follows the log until Stop; Redis being away is waited out. The
-  // daemon spawns it (daemon/spawn_loop.h).
+  // daemon spawns it (daemon/spawn_loop.h). When the registry goes back to an older state (a
+  // flush, a restored backup: the log ends before the index's position, or a new entry
+  // registers a customer number the index holds), it rebuilds, not ready meanwhile.
   boost::asio::awaitable<void> Run();
   void Stop(std::function<void()> done);
 
@@ -65,6 +67,9 @@ class OwnerIndexFollower {
   std::optional<dedupe::OwnerIndex::Id> IdOf(std::string_view customer) const;
 
  private:
+  // Sets registry_went_back_ when the log now ends before the index's position.
+  boost::asio::awaitable<void> CheckLogEnd();
+
   Deps deps_;
   Duration block_for_;
   dedupe::OwnerIndex index_;
@@ -72,6 +77,7 @@ class OwnerIndexFollower {
   std::vector<std::uint32_t> ids_by_number_;
   std::string position_ = "0";
   bool ready_ = false;
+  bool registry_went_back_ = false;
   bool stopping_ = false;
   std::uint32_t read_failures_ = 0;
   std::function<void()> on_stopped_;

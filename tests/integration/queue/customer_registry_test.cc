@@ -334,6 +334,45 @@ TEST_F(CustomerRegistryTest, FollowingTheLogSeesAnotherClientsRegistration) {
       io_, [&] { return stopped; }, std::chrono::seconds(5)));
 }
 
+TEST_F(CustomerRegistryTest, AFollowerRebuildsWhenTheRegistryGoesBack) {
+  auto owner_client = ConnectedClient("owners");
+  ASSERT_NE(owner_client, nullptr);
+  CustomerRegistry owner_log(*owner_client, keys_);
+  OwnerIndexFollower follower({clock_, owner_log, spdlog::default_logger()},
+                              std::chrono::milliseconds(100));
+  boost::asio::co_spawn(io_, follower.Run(), boost::asio::detached);
+  ASSERT_TRUE(fakes::RunUntil(
+      io_, [&] { return follower.Ready(); }, std::chrono::seconds(5)));
+  const auto first = Register({Customer("alice", "jane@acme.de")});
+  ASSERT_TRUE(Await(follower.CatchUp(first[0].log_position, std::chrono::seconds(5))));
+  const auto finds = [&](const std::string& email) {
+    const auto hit = follower.Index().Find(KeyKind::kEmail, email);
+    return hit.customer ? std::string(follower.Index().Rep(*hit.customer)) : "";
+  };
+  ASSERT_EQ(finds("jane@acme.de"), "alice");
+
+  // Flushed, then a new C-1: the index forgets jane and learns max, as a restart would.
+  ASSERT_TRUE(server_->Run({"FLUSHALL"}));
+  const auto again = Register({Customer("bob", "max@acme.de")});
+  ASSERT_EQ(again[0].customer, "C-1");
+  EXPECT_TRUE(fakes::RunUntil(
+      io_, [&] { return follower.Ready() && finds("max@acme.de") == "bob"; },
+      std::chrono::seconds(5)));
+  EXPECT_EQ(finds("jane@acme.de"), "");
+  EXPECT_EQ(follower.Index().Size(), 1u);
+
+  // Flushed and quiet: the log now ends before the index, which empties.
+  ASSERT_TRUE(server_->Run({"FLUSHALL"}));
+  EXPECT_TRUE(fakes::RunUntil(
+      io_, [&] { return follower.Ready() && follower.Index().Size() == 0; },
+      std::chrono::seconds(5)));
+
+  bool stopped = false;
+  follower.Stop([&] { stopped = true; });
+  EXPECT_TRUE(fakes::RunUntil(
+      io_, [&] { return stopped; }, std::chrono::seconds(5)));
+}
+
 TEST_F(CustomerRegistryTest, APossibleOwnerIsToldOnceToBothRepsAndTheAdmins) {
   const std::string id = AssignedTo("alice");
   std::vector<std::pair<std::string, dedupe::PossibleOwner>> flagged{
