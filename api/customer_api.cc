@@ -123,7 +123,11 @@ Plan MatchRows(const std::vector<CustomerRow>& rows, const dedupe::OwnerIndex& r
                                                       .website = row.website,
                                                       .company = row.company,
                                                       .country = row.country,
-                                                      .contact_name = row.name},
+                                                      .contact_name = row.name,
+                                                      .street = row.street,
+                                                      .locality = row.city,
+                                                      .postcode = row.postcode,
+                                                      .region = row.region},
                                                      dedupe.default_region);
     if (keys.Empty()) {
       result.outcome = Outcome::kInvalid;

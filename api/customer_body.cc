@@ -23,7 +23,7 @@ struct TextField {
   std::string_view key = {};
   std::string CustomerRow::*member = nullptr;
 };
-constexpr std::array<TextField, 10> kTextFields = {{
+constexpr std::array<TextField, 14> kTextFields = {{
     {"rep", &CustomerRow::rep},
     {"email", &CustomerRow::email},
     {"phone", &CustomerRow::phone},
@@ -31,6 +31,10 @@ constexpr std::array<TextField, 10> kTextFields = {{
     {"company", &CustomerRow::company},
     {"name", &CustomerRow::name},
     {"country", &CustomerRow::country},
+    {"street", &CustomerRow::street},
+    {"city", &CustomerRow::city},
+    {"postcode", &CustomerRow::postcode},
+    {"region", &CustomerRow::region},
     {"source", &CustomerRow::source},
     {"stage", &CustomerRow::stage},
     {"grade", &CustomerRow::grade},

@@ -27,6 +27,10 @@ struct CustomerRow {
   std::string company = {};
   std::string name = {};  // the contact person
   std::string country = {};
+  std::string street = {};  // where the contact is: the street address, number included
+  std::string city = {};
+  std::string postcode = {};
+  std::string region = {};            // state, province or county
   std::int64_t registered_at_ms = 0;  // 0 when not given: the time of registration
   std::string source = {};
   std::string stage = {};

@@ -172,6 +172,9 @@ Result<std::string> FormatLeadReport(std::string_view json) {
   Line(out, "phone", JsonText(lead, "phone"));
   Line(out, "country", JsonText(lead, "country"));
   Line(out, "region", JsonText(lead, "region"));
+  Line(out, "city", JsonText(lead, "city"));
+  Line(out, "street", JsonText(lead, "street"));
+  Line(out, "postcode", JsonText(lead, "postcode"));
   Line(out, "product", JsonText(lead, "product"));
   Line(out, "account", JsonText(lead, "account"));
   Line(out, "received by", JsonText(lead, "received_by"));

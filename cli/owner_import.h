@@ -18,9 +18,9 @@
 namespace leadd::cli {
 
 // The fields of a customer row, in the order its JSON lists them.
-inline constexpr std::array<std::string_view, 11> kCustomerFields = {
-    "rep",     "email",         "phone",  "website", "company", "name",
-    "country", "registered_at", "source", "stage",   "grade"};
+inline constexpr std::array<std::string_view, 15> kCustomerFields = {
+    "rep",  "email",    "phone",  "website",       "company", "name",  "country", "street",
+    "city", "postcode", "region", "registered_at", "source",  "stage", "grade"};
 
 // What POST /v1/customers takes in one call: rows, and bytes below the daemon's default 1 MiB
 // body limit with room for the envelope.

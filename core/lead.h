@@ -22,6 +22,10 @@ struct Lead {
   std::string phone;
   std::string country;  // ISO 3166-1 alpha-2 where known
   std::string region;   // subdivision or free text
+  // Where the contact is, as the source writes it: dedupe weighs them when it compares persons.
+  std::string city;
+  std::string street;  // the street address, number included
+  std::string postcode;
   std::string product;
   std::string account;          // the marketplace (sub-)account it came in on: "alice_sub1", "main"
   std::string received_by;      // the rep named by the source (a trade-show card's receiver)

@@ -159,6 +159,9 @@ awaitable<Result<void>> Pipeline::Process(const std::vector<StreamEntry>& batch)
                                                              .company = lead.company,
                                                              .country = lead.country,
                                                              .contact_name = lead.contact_name,
+                                                             .street = lead.street,
+                                                             .locality = lead.city,
+                                                             .postcode = lead.postcode,
                                                              .region = lead.region},
                                          dedupe.default_region);
     leads.push_back(Routable{queue::IntakeEntry{batch[i].id, lead_ids[i]}, std::move(lead),

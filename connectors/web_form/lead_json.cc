@@ -17,7 +17,7 @@ struct FieldSpec {
   std::size_t max_bytes;
 };
 
-constexpr std::array<FieldSpec, 15> kFields{{
+constexpr std::array<FieldSpec, 18> kFields{{
     {"source", &Lead::source, 64},
     {"channel", &Lead::channel, kMaxFieldBytes},
     {"external_id", &Lead::external_id, kMaxFieldBytes},
@@ -27,6 +27,9 @@ constexpr std::array<FieldSpec, 15> kFields{{
     {"phone", &Lead::phone, kMaxFieldBytes},
     {"country", &Lead::country, 64},
     {"region", &Lead::region, kMaxFieldBytes},
+    {"city", &Lead::city, kMaxFieldBytes},
+    {"street", &Lead::street, kMaxFieldBytes},
+    {"postcode", &Lead::postcode, 64},
     {"product", &Lead::product, kMaxFieldBytes},
     {"account", &Lead::account, kMaxFieldBytes},
     {"received_by", &Lead::received_by, kMaxFieldBytes},

@@ -131,6 +131,24 @@ class OwnerMatchingTest(LeaddTestCase):
             self.assertEqual(late.stop(), 0)
             late.close()
 
+    def test_a_person_is_found_by_name_and_address_never_by_name_alone(self):
+        results = self.register(self.leadd, {
+            "rep": "alice", "name": "Jonathan Whitaker", "email": "jwhitaker1968@gmail.com",
+            "street": "12 High Street", "city": "Leeds", "postcode": "LS1 4AP",
+            "country": "GB", "line": 2})
+        self.assertEqual(results[0]["outcome"], "registered", results)
+        # No email or phone: the name with the address the lead form gave.
+        _, rep, seen = self.routed(self.leadd, {"contact_name": "WHITAKER, Jonathan",
+                                                "street": "12 High Street", "city": "LEEDS",
+                                                "postcode": "ls1 4ap", "country": "GB",
+                                                "external_id": "15"})
+        self.assertEqual(rep, "alice", seen)
+        self.assertIn("agreed: contact name", seen)
+        # The same name without an address could be anybody's.
+        _, rep, seen = self.routed(self.leadd, {"contact_name": "Jonathan Whitaker",
+                                                "country": "GB", "external_id": "16"})
+        self.assertEqual(rep, "bob", seen)
+
     def test_every_daemon_sharing_the_redis_knows_every_registration(self):
         other = Leadd(self.config)
         try:

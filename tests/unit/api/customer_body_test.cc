@@ -56,7 +56,8 @@ TEST(ParseCustomerBatchTest, ReadsEveryField) {
       OnlyRow(R"({"rep": "alice", "email": "Jo@Example.com", "phone": "+49 30 1234567",)"
               R"( "website": "https://example.com", "company": "Example GmbH", "name": "Jo Doe",)"
               R"( "country": "de", "registered_at": "2026-11-24T09:30:00Z", "source": "crm.csv",)"
-              R"( "stage": "customer", "grade": "A", "line": 12})");
+              R"( "stage": "customer", "grade": "A", "line": 12, "street": "Hauptstr. 5",)"
+              R"( "city": "Köln", "postcode": "50667", "region": "NRW"})");
   ASSERT_TRUE(row.Valid()) << row.error;
   EXPECT_EQ(row.rep, "alice");
   EXPECT_EQ(row.email, "Jo@Example.com");
@@ -65,6 +66,10 @@ TEST(ParseCustomerBatchTest, ReadsEveryField) {
   EXPECT_EQ(row.company, "Example GmbH");
   EXPECT_EQ(row.name, "Jo Doe");
   EXPECT_EQ(row.country, "de");
+  EXPECT_EQ(row.street, "Hauptstr. 5");
+  EXPECT_EQ(row.city, "Köln");
+  EXPECT_EQ(row.postcode, "50667");
+  EXPECT_EQ(row.region, "NRW");
   EXPECT_EQ(row.registered_at_ms, 1'795'512'600'000);
   EXPECT_EQ(row.source, "crm.csv");
   EXPECT_EQ(row.stage, "customer");
@@ -232,8 +237,9 @@ TEST(ParseCustomerBatchTest, RefusesWholeAnEscapeOfALoneSurrogate) {
 }
 
 TEST(ParseCustomerBatchTest, RefusesANulInAnyText) {
-  for (const std::string_view key : {"rep", "email", "phone", "website", "company", "name",
-                                     "country", "registered_at", "source", "stage", "grade"}) {
+  for (const std::string_view key :
+       {"rep", "email", "phone", "website", "company", "name", "country", "street", "city",
+        "postcode", "region", "registered_at", "source", "stage", "grade"}) {
     const std::string row =
         std::string(key) == "rep" ? R"({"rep": "al\u0000ice"})" : WithField(key, R"("a\u0000b")");
     EXPECT_THAT(RowError(row), HasSubstr("'" + std::string(key) + "' holds a NUL")) << key;

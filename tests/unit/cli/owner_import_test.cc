@@ -132,6 +132,16 @@ TEST(ReadExportRowsTest, RowsBecomeJsonWithEmptyCellsLeftOut) {
   for (const ImportRow& row : rows) EXPECT_THAT(row.invalid, IsEmpty());
 }
 
+TEST(ReadExportRowsTest, AddressColumnsGoWithTheRow) {
+  const auto rows = Rows(
+      "rep,name,email,Postcode,City,Street,Region\n"
+      "alice,Jo Doe,jo@example.com,LS1 4AP,Leeds,12 High Street,West Yorkshire\n");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].json, R"({"line":2,"rep":"alice","email":"jo@example.com","name":"Jo Doe",)"
+                          R"("street":"12 High Street","city":"Leeds","postcode":"LS1 4AP",)"
+                          R"("region":"West Yorkshire","source":"import"})");
+}
+
 TEST(ReadExportRowsTest, DefaultRepFillsEmptyRepCellsAndSourceColumnWins) {
   const auto rows = Rows("rep,email,source\n,a@example.com,\nbob,b@example.com,fair 2024\n",
                          {"dave", "import crm.csv"});

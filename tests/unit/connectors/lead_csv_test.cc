@@ -36,10 +36,12 @@ std::string RefusalOf(const CsvLead& row) {
 
 // Every text a lead carries, for comparing two leads whole.
 std::vector<std::string> TextsOf(const Lead& lead) {
-  return {lead.id,           lead.source,  lead.channel, lead.external_id, lead.source_key,
-          lead.contact_name, lead.company, lead.email,   lead.phone,       lead.country,
-          lead.region,       lead.product, lead.account, lead.received_by, lead.estimated_value,
-          lead.grade,        lead.message, lead.raw};
+  return {lead.id,          lead.source,          lead.channel, lead.external_id,
+          lead.source_key,  lead.contact_name,    lead.company, lead.email,
+          lead.phone,       lead.country,         lead.region,  lead.city,
+          lead.street,      lead.postcode,        lead.product, lead.account,
+          lead.received_by, lead.estimated_value, lead.grade,   lead.message,
+          lead.raw};
 }
 
 std::string HeaderRefusalOf(std::string_view text) {

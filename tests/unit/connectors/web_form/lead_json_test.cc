@@ -29,7 +29,8 @@ std::string RejectionOf(std::string_view body) {
 TEST(LeadJsonTest, ReadsEveryField) {
   const std::string body = R"({"source":"web","channel":"contact-form","external_id":"sub-9",
     "contact_name":"Jane Roe","company":"ACME GmbH","email":"jane@acme.example",
-    "phone":"+49 30 1234567","country":"DE","region":"DE-BE","product":"pumps",
+    "phone":"+49 30 1234567","country":"DE","region":"DE-BE","city":"Berlin",
+    "street":"Unter den Linden 5","postcode":"10117","product":"pumps",
     "message":"Need 40 units"})";
   auto lead = Parse(body);
   ASSERT_TRUE(lead) << lead.error().detail;
@@ -42,6 +43,9 @@ TEST(LeadJsonTest, ReadsEveryField) {
   EXPECT_EQ(l.phone, "+49 30 1234567");
   EXPECT_EQ(l.country, "DE");
   EXPECT_EQ(l.region, "DE-BE");
+  EXPECT_EQ(l.city, "Berlin");
+  EXPECT_EQ(l.street, "Unter den Linden 5");
+  EXPECT_EQ(l.postcode, "10117");
   EXPECT_EQ(l.product, "pumps");
   EXPECT_EQ(l.message, "Need 40 units");
   EXPECT_EQ(l.raw, body);
@@ -108,6 +112,9 @@ TEST(LeadJsonTest, RefusesOverlongFieldsInsteadOfTruncating) {
   const std::string long_name(kMaxFieldBytes + 1, 'x');
   EXPECT_EQ(RejectionOf(R"({"source":"web","contact_name":")" + long_name + "\"}"),
             "field 'contact_name' is longer than 1024 bytes");
+  EXPECT_EQ(
+      RejectionOf(R"({"source":"web","email":"a@b.c","postcode":")" + std::string(65, '1') + "\"}"),
+      "field 'postcode' is longer than 64 bytes");
   const std::string message(kMaxMessageBytes, 'm');
   EXPECT_EQ(RejectionOf(R"({"source":"web","email":"a@b.c","message":")" + message + "\"}"),
             "accepted");
