@@ -24,8 +24,6 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t kHeaderLimit = std::size_t{16} * 1024;
-
 Response PlainError(http::status status, std::string_view message) {
   Response response{status, 11};
   response.set(http::field::content_type, "application/json");
@@ -112,7 +110,7 @@ awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> connection) {
   beast::flat_buffer buffer;
   while (!draining_) {
     http::request_parser<http::string_body> parser;
-    parser.header_limit(kHeaderLimit);
+    parser.header_limit(kMaxHeaderBytes);
     parser.body_limit(options_.max_body_bytes);
     stream.expires_after(options_.request_timeout);
     boost::system::error_code ec;

@@ -9,6 +9,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <set>
@@ -31,6 +32,9 @@ class RequestHandler {
   virtual ~RequestHandler() = default;
   virtual boost::asio::awaitable<Response> Handle(Request request) = 0;
 };
+
+// The most a request's start line and headers may take; more is answered 431.
+inline constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
 
 // http.listen ("127.0.0.1:8080", "[::1]:0", "localhost:8080") as an endpoint; no DNS lookups.
 Result<boost::asio::ip::tcp::endpoint> ListenEndpoint(std::string_view text);
