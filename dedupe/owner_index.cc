@@ -155,8 +155,7 @@ OwnerIndex::Id OwnerIndex::Add(const CustomerRecord& record) {
 }
 
 OwnerIndex::Id OwnerIndex::AddContact(Id entry, const CustomerRecord& record) {
-  const auto registration = registration_of_.find(entry);
-  const Id first = registration == registration_of_.end() ? entry : registration->second;
+  const Id first = RegistrationOf(entry);
   // Copied: Add may move the arena and the reps these views point into.
   const std::string customer(CustomerId(first));
   const std::string rep(Rep(first));
@@ -169,9 +168,13 @@ OwnerIndex::Id OwnerIndex::AddContact(Id entry, const CustomerRecord& record) {
   return id;
 }
 
-std::vector<OwnerIndex::Id> OwnerIndex::EntriesOf(Id entry) const {
+OwnerIndex::Id OwnerIndex::RegistrationOf(Id entry) const {
   const auto registration = registration_of_.find(entry);
-  const Id first = registration == registration_of_.end() ? entry : registration->second;
+  return registration == registration_of_.end() ? entry : registration->second;
+}
+
+std::vector<OwnerIndex::Id> OwnerIndex::EntriesOf(Id entry) const {
+  const Id first = RegistrationOf(entry);
   std::vector<Id> entries{first};
   if (const auto contacts = contacts_.find(first); contacts != contacts_.end()) {
     entries.insert(entries.end(), contacts->second.begin(), contacts->second.end());
@@ -204,12 +207,18 @@ OwnerIndex::KeyHit OwnerIndex::Find(KeyKind kind, std::string_view key) const {
   const Id first = stored - 1;
   const auto shared = shared_[k].find(first);
   if (shared == shared_[k].end()) return Released(first) ? KeyHit{} : KeyHit{first, 1, false};
+  // Customers, not entries: a customer's further contacts may hold the key too.
   const std::vector<Id>& holders = shared->second.holders;
   const auto owned = [this](Id holder) { return !Released(holder); };
   const auto first_owned = std::find_if(holders.begin(), holders.end(), owned);
   if (first_owned == holders.end()) return {};
-  const auto count =
-      static_cast<std::uint32_t>(std::count_if(holders.begin(), holders.end(), owned));
+  std::vector<Id> customers;
+  for (const Id holder : holders) {
+    if (owned(holder)) customers.push_back(RegistrationOf(holder));
+  }
+  std::sort(customers.begin(), customers.end());
+  const auto count = static_cast<std::uint32_t>(std::unique(customers.begin(), customers.end()) -
+                                                customers.begin());
   if (shared->second.across_reps) return KeyHit{std::nullopt, count, true};
   return KeyHit{*first_owned, count, false};
 }

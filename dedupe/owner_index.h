@@ -58,7 +58,7 @@ class OwnerIndex {
   // Released customers do not count.
   struct KeyHit {
     std::optional<Id> customer;  // the first registered with the key, unless shared across reps
-    std::uint32_t holders = 0;   // entries registered with the key
+    std::uint32_t holders = 0;   // customers registered with the key
     bool shared_across_reps = false;
   };
 
@@ -138,6 +138,8 @@ class OwnerIndex {
   };
 
   std::string_view Field(Id id, std::size_t field) const;
+  // The registration entry of the customer `entry` belongs to (itself unless a contact).
+  Id RegistrationOf(Id entry) const;
   std::string_view KeyOf(KeyKind kind, Id id) const {
     return Field(id, 1 + static_cast<std::size_t>(kind));
   }

@@ -104,8 +104,16 @@ TEST(OwnerIndexTest, AContactFindsItsCustomerAndChangesHandsWithIt) {
   EXPECT_THAT(index.EntriesOf(second), ElementsAre(acme, first, second));
   EXPECT_THAT(index.EntriesOf(other), ElementsAre(other));
 
+  // A key the customer's contact holds again is still held by one customer.
+  const auto again = index.AddContact(acme, Customer("", "", "", "+4930123456"));
+  const auto by_phone = index.Find(KeyKind::kPhone, "+4930123456");
+  EXPECT_EQ(by_phone.customer, acme);
+  EXPECT_EQ(by_phone.holders, 1U);
+  index.Add(Customer("C-3", "alice", "", "+4930123456"));
+  EXPECT_EQ(index.Find(KeyKind::kPhone, "+4930123456").holders, 2U);
+
   index.Reassign(first, "carol");  // any entry stands for the whole customer
-  for (const auto entry : {acme, first, second}) EXPECT_EQ(index.Rep(entry), "carol");
+  for (const auto entry : {acme, first, second, again}) EXPECT_EQ(index.Rep(entry), "carol");
   EXPECT_EQ(index.Rep(other), "bob");
   index.Reassign(acme, "");
   EXPECT_FALSE(index.Find(KeyKind::kPhone, "+4930999888").customer);
