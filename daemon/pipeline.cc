@@ -185,18 +185,20 @@ awaitable<Result<void>> Pipeline::Process(const std::vector<StreamEntry>& batch)
     // The leads assigned before (the run before, or the batch before, here or in another
     // daemon) may have registered this run's customers or taught them new keys: wait for the
     // index to have them, as far as the log had got by now.
-    LEADD_CO_TRY(head, co_await deps_.registry.LastPosition());
-    if (auto caught = co_await deps_.owners.CatchUp(head, kOwnersCatchUp); !caught) {
-      co_return caught.error();
-    }
+    LEADD_CO_TRYV(co_await CatchUpWithRegistry());
     LEADD_CO_TRYV(co_await Route(std::span<const Routable>(leads).subspan(start, length)));
     start += length;
   }
   co_return Ok();
 }
 
-awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
-                                        std::uint32_t full_retries) {
+awaitable<Result<void>> Pipeline::CatchUpWithRegistry() {
+  LEADD_CO_TRY(head, co_await deps_.registry.LastPosition());
+  co_return co_await deps_.owners.CatchUp(head, kOwnersCatchUp);
+}
+
+awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads, std::uint32_t full_retries,
+                                        std::uint32_t rematches) {
   auto& store = deps_.store;
   std::vector<std::string> email_keys;
   for (const auto& each : leads) {
@@ -250,11 +252,13 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
   std::vector<queue::AssignRequest> requests;
   std::vector<std::size_t> requested;  // the lead of each request
   const auto ownerships = Ownerships(leads, email_owners, deps_.current_dedupe());
+  const std::string seen = rematches < kFullRetries ? deps_.owners.Position() : std::string();
   std::vector<std::pair<std::string, dedupe::PossibleOwner>> flagged;
   for (std::size_t i = 0; i < leads.size(); ++i) {
     const auto& [entry, lead, pooled, contact] = leads[i];
     const auto& owner = ownerships[i].owner;
-    const queue::LeadCustomer customer{contact, ownerships[i].known, ownerships[i].adds_contact_to};
+    const queue::LeadCustomer customer{contact, ownerships[i].known, ownerships[i].adds_contact_to,
+                                       seen};
     if (!replies[i]) co_return replies[i].error();
     state.excluded.clear();
     for (const auto& member : replies[i].value().elements) state.excluded.push_back(member.str);
@@ -295,13 +299,15 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
   }
   auto assigned = co_await store.AssignAll(requests);
   std::vector<Routable> full;
+  std::vector<Routable> moved;
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (!assigned[i]) co_return assigned[i].error();
     const auto& request = requests[i];
     const auto& possible = ownerships[requested[i]].possible;
     const auto outcome = assigned[i].value().outcome;
     const bool routes_again =
-        outcome == queue::AssignOutcome::kAllFull && full_retries < kFullRetries;
+        (outcome == queue::AssignOutcome::kAllFull && full_retries < kFullRetries) ||
+        outcome == queue::AssignOutcome::kRegistryMoved;
     if (possible && outcome != queue::AssignOutcome::kAlreadyAssigned && !routes_again) {
       flagged.emplace_back(request.entry.lead_id, *possible);
     }
@@ -320,6 +326,11 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
                         request.decision.offer.pool, request.decision.rule);
         break;
       case queue::AssignOutcome::kAlreadyAssigned:
+        break;
+      case queue::AssignOutcome::kRegistryMoved:
+        deps_.log->info("lead.rematched lead={} reason=registered_since_match",
+                        request.entry.lead_id);
+        moved.push_back(leads[requested[i]]);
         break;
       case queue::AssignOutcome::kAllFull:
         if (full_retries < kFullRetries) {
@@ -342,7 +353,11 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads,
                           requested, assigned, full_retries < kFullRetries);
   }
   // Their intake entries are still pending: should this daemon stop now, another claims them.
-  if (!full.empty()) co_return co_await Route(full, full_retries + 1);
+  if (!moved.empty()) {
+    LEADD_CO_TRYV(co_await CatchUpWithRegistry());
+    LEADD_CO_TRYV(co_await Route(moved, full_retries, rematches + 1));
+  }
+  if (!full.empty()) co_return co_await Route(full, full_retries + 1, rematches);
   co_return Ok();
 }
 
@@ -363,7 +378,10 @@ awaitable<void> Pipeline::RecordShadow(
     queue::ShadowRecord record{routable.entry.lead_id, "", "", nullptr};
     if (const auto r = request_of[i]) {
       const queue::Assignment& live = assigned[*r].value();
-      if (live.outcome == queue::AssignOutcome::kAlreadyAssigned) continue;
+      if (live.outcome == queue::AssignOutcome::kAlreadyAssigned ||
+          live.outcome == queue::AssignOutcome::kRegistryMoved) {
+        continue;
+      }
       if (live.outcome == queue::AssignOutcome::kAllFull && routes_full_again) continue;
       if (live.outcome == queue::AssignOutcome::kAssigned) record.live_rep = live.rep;
       // An offer or a race counts for the first rep asked, as in a dry run or a replay.

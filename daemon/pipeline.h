@@ -101,13 +101,20 @@ class Pipeline {
       const config::DedupeSettings& dedupe);
   // A lead whose candidates all turned out full at assignment (other daemons, or the run's own
   // rotation, filled them since the loads were read) is routed again with fresh loads, up to
-  // kFullRetries times; `full_retries` counts how often this run's leads were.
+  // kFullRetries times; `full_retries` counts how often this run's leads were. One whose
+  // customer another lead registered after the index matched it (kRegistryMoved) is matched
+  // again once the index has caught up, up to kFullRetries times (`rematches`); the last time
+  // it registers without looking.
   boost::asio::awaitable<Result<void>> Route(std::span<const Routable> leads,
-                                             std::uint32_t full_retries = 0);
+                                             std::uint32_t full_retries = 0,
+                                             std::uint32_t rematches = 0);
+  // Waits until the owner index has every registration the log holds now.
+  boost::asio::awaitable<Result<void>> CatchUpWithRegistry();
 
   // After a run's live assignments: what the shadow router decides for the same leads, with
   // the same state and owners, recorded in one round trip. A lead the live rules will route
-  // again (all full) or did not route now (already assigned) is left for its real routing. A
+  // again (all full, registry moved) or did not route now (already assigned) is left for its
+  // real routing. A
   // failure is logged, never returned: the shadow must not hold up the live routing.
   boost::asio::awaitable<void> RecordShadow(
       const router::Router& shadow, std::span<const Routable> leads,

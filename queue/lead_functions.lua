@@ -274,22 +274,79 @@ local function add_contact(prefix, key, customer, rep, contact)
                                        now_ms()}, contact))
 end
 
+-- The keys by which one customer is found for sure (dedupe::FindOwner's exact keys, and a
+-- company's whole name key): a customer registered with one of them since a lead was matched
+-- is one the matcher might have named.
+local EXACT_KEYS = {'email', 'phone', 'domain', 'company'}
+
+-- Whether a customer was registered, or taught a key, after `contact.seen` (the position in the
+-- log of the owner index the lead was matched with) holding one of the lead's EXACT_KEYS: then
+-- the lead was matched without it, and registering the lead's customer would make a second
+-- customer with the first one's key, owned by another rep. Reads at most `scan` entries; the
+-- second result says whether that was all of them. A contact without `seen` is not checked.
+local function registered_since(prefix, contact, scan)
+  local seen = contact.seen
+  if not seen or seen == '' then
+    return false, true
+  end
+  local entries = redis.call('XRANGE', prefix .. ':customers:log', '(' .. seen, '+', 'COUNT', scan)
+  for _, entry in ipairs(entries) do
+    local fields, logged = entry[2], {}
+    for i = 1, #fields, 2 do
+      logged[fields[i]] = fields[i + 1]
+    end
+    if logged.op == 'register' or logged.op == 'contact' then
+      for _, name in ipairs(EXACT_KEYS) do
+        local value = contact[name]
+        if value and value ~= '' and logged[name] == value then
+          return true, true
+        end
+      end
+    end
+  end
+  return false, #entries < scan
+end
+
+-- A lead routed a moment ago has few entries after its `seen`; one claimed hours later may have
+-- many, and is checked as far as this.
+local ROUTING_SCAN, CLAIM_SCAN = 256, 4096
+
+-- Whether the lead would register a customer (its LeadCustomer JSON `json` names none it knew)
+-- that was registered since it was matched, or the log grew too far since to tell: then it is
+-- matched again, against an index that has the log's newer entries.
+local function matched_on_old_registry(prefix, key, json)
+  if not json or json == '' or redis.call('HEXISTS', key, 'customer') == 1 then
+    return false
+  end
+  local contact = cjson.decode(json)
+  if contact.known then
+    return false
+  end
+  local shared, complete = registered_since(prefix, contact, ROUTING_SCAN)
+  return shared or not complete
+end
+
 -- Ownership of the customer behind a lead: the first registration wins, and a rep who gives
 -- the lead up gives the customer up. By its email key as before the registry (`P:rep:<rep>:
 -- customers` lets a departure hand every customer over without scanning the index); a
 -- customer the matcher did not know is registered, with every key the lead gave, and one it
--- knew learns the keys it was not yet found by.
+-- knew learns the keys it was not yet found by. One that another lead registered since the
+-- match (a claim long after routing, another daemon a moment before) stays that lead's rep's:
+-- this lead's rep takes neither it nor its email.
 local function take_owner(prefix, key, rep)
+  local json = redis.call('HGET', key, 'contact')
+  local contact = json and redis.call('HEXISTS', key, 'customer') == 0 and cjson.decode(json)
+  if contact and not contact.known and registered_since(prefix, contact, CLAIM_SCAN) then
+    return
+  end
   local email_key = redis.call('HGET', key, 'email_key')
   local newly = email_key and redis.call('HSETNX', prefix .. ':owner:email', email_key, rep) == 1
   if newly then
     redis.call('SADD', rep_key(prefix, rep, 'customers'), email_key)
   end
-  local json = redis.call('HGET', key, 'contact')
-  if not json or redis.call('HEXISTS', key, 'customer') == 1 then
+  if not contact then
     return
   end
-  local contact = cjson.decode(json)
   if contact.known then
     if contact.add_to then
       add_contact(prefix, key, contact.add_to, rep, contact)
@@ -570,7 +627,9 @@ end
 -- Returns {assignee, 1 if assigned now or 0 if it already was}; {reps offered, joined by ',',
 -- 3}; {'', 4} when published to the pool; or {'', 2} when every candidate holds its capacity:
 -- then nothing changed and the intake entry stays pending, for the caller to route the lead
--- again with fresh loads. A lead is routed once per routing: a redelivered intake entry (a
+-- again with fresh loads; or {'', 5} when the customer the lead would register was registered
+-- since the lead was matched (matched_on_old_registry): nothing changed either, and the caller
+-- matches and routes it again. A lead is routed once per routing: a redelivered intake entry (a
 -- crashed consumer, a claim) finds it routed and only acks.
 local function assign(keys, args)
   local prefix, group, entry, id = args[1], args[2], args[3], args[4]
@@ -615,6 +674,9 @@ local function assign(keys, args)
         return refused
       end
     end
+  end
+  if matched_on_old_registry(prefix, key, args[9]) then
+    return {'', 5}
   end
   local cursor = args[7] == '1' and keys[2] or nil
   local order, turn = in_turn(args, first, count, cursor)

@@ -60,8 +60,8 @@ std::optional<StoredLead> StoredFromHash(const RedisReply& hash) {
   return stored;
 }
 
-// The Functions' argument for a lead's customer: the keys it has, `known`, and `add_to`, the
-// customer its keys are added to as a contact; empty when the lead gave no key at all.
+// The Functions' argument for a lead's customer: the keys it has, `known`, `add_to`, the
+// customer its keys are added to as a contact, and `seen`; empty when the lead gave no key.
 std::string LeadCustomerJson(const LeadCustomer& customer) {
   const dedupe::ContactKeys& keys = customer.keys;
   if (keys.Empty()) return {};
@@ -72,6 +72,7 @@ std::string LeadCustomerJson(const LeadCustomer& customer) {
   }
   json.Key("known").Bool(customer.known);
   if (!customer.adds_contact_to.empty()) json.Member("add_to", customer.adds_contact_to);
+  if (!customer.seen.empty()) json.Member("seen", customer.seen);
   json.EndObject();
   return json.Text();
 }
@@ -92,6 +93,8 @@ Result<Assignment> AssignmentFromReply(const Result<RedisReply>& reply) {
       return Assignment{std::move(rep).value(), AssignOutcome::kOffered};
     case 4:
       return Assignment{std::string(), AssignOutcome::kPublished};
+    case 5:
+      return Assignment{std::string(), AssignOutcome::kRegistryMoved};
     default:
       return Transient("redis: unexpected assign outcome");
   }

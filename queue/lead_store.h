@@ -45,10 +45,14 @@ enum class AssignOutcome {
   kAllFull,
   kOffered,    // offered (mode offer or race) to the reps in `rep`, joined by ','
   kPublished,  // published to a pool for claiming (mode pool_only)
+  // The customer the lead would register was registered, by another lead, after the index it
+  // was matched with (LeadCustomer::seen): nothing changed and the intake entry is still
+  // pending, for the lead to be matched and routed again.
+  kRegistryMoved,
 };
 
 struct Assignment {
-  std::string rep;  // empty when kAllFull or kPublished
+  std::string rep;  // empty when kAllFull, kPublished or kRegistryMoved
   AssignOutcome outcome = AssignOutcome::kAssigned;
 };
 
@@ -76,11 +80,15 @@ struct IntakeEntry {
 
 // The customer behind a routed lead, for the owner registry (queue/customer_registry.h): its
 // keys, and whether the matcher found it registered already. The rep who takes the lead takes
-// its email key as before; a customer nobody knew is also registered to them, with every key.
+// its email key as before; a customer nobody knew is also registered to them, with every key,
+// unless another lead registered it with one of those keys after `seen`.
 struct LeadCustomer {
   dedupe::ContactKeys keys;
   bool known = false;
   std::string adds_contact_to = {};  // dedupe::LeadOwnership::adds_contact_to
+  // The registry log position of the owner index the lead was matched with
+  // (OwnerIndexFollower::Position); empty to register without looking.
+  std::string seen = {};
 };
 
 // What the pipeline asks of one routed entry: `sla_plans` holds the encoded SLA timers

@@ -3,12 +3,17 @@ that come with its phone, company domain or company name, however they are writt
 match is routed normally and flagged to both reps and the admins; a lead's new customer is
 registered to the rep who takes it; a lead of a known customer teaches it the keys it was not
 found by; and every daemon sharing the Redis, including one started afterwards, knows every
-registration."""
+registration, and two of them taking one new customer's leads at the same moment register it
+once."""
 
+import collections
 import json
+import os
+import threading
 import unittest
 
-from harness import (ADMIN_TOKEN, Leadd, LeaddTestCase, notices, wait_until, write_config)
+from harness import (ADMIN_TOKEN, Leadd, LeaddTestCase, RespConnection, notices, wait_until,
+                     write_config)
 
 CUSTOMER = {
     "rep": "alice",
@@ -172,6 +177,61 @@ class OwnerMatchingTest(LeaddTestCase):
         finally:
             self.assertEqual(other.stop(), 0)
             other.close()
+
+    def test_two_daemons_given_one_new_customers_leads_at_once_register_it_once(self):
+        # New customers in turn to alice and bob, so that two leads of one customer routed as
+        # new go to different reps.
+        both = os.path.join(self.dir, "both")
+        os.mkdir(both)
+        config = write_config(both, self.redis.port, round_robin=("alice", "bob"))
+        first, second = Leadd(config), Leadd(config)
+        pairs = 24
+        try:
+            first.wait_ready()
+            second.wait_ready()
+            ids = {}
+
+            def post(leadd, customer, copy, ready):
+                ready.wait()
+                status, body = leadd.post_lead({"source": "web", "country": "DE",
+                                                "phone": f"+49 30 5550 {customer:04d}",
+                                                "external_id": f"{customer}-{copy}"})
+                self.assertIn(status, (200, 202), body)
+                ids[(customer, copy)] = body["id"]
+
+            # Each pair at once through both daemons: whichever reads a lead matches it against
+            # an index that may not have the other one's registration yet.
+            for customer in range(pairs):
+                ready = threading.Barrier(2)
+                threads = [threading.Thread(target=post, args=(leadd, customer, copy, ready))
+                           for copy, leadd in enumerate((first, second))]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+            reps = {key: first.wait_assigned(lead)["lead"]["assignee"]
+                    for key, lead in ids.items()}
+            redis = RespConnection(self.redis.port)
+            try:
+                log = redis.call("XRANGE", "t:customers:log", "-", "+")
+            finally:
+                redis.close()
+            registered = collections.Counter()
+            for _, fields in log:
+                entry = dict(zip(fields[::2], fields[1::2]))
+                if entry["op"] == "register":
+                    registered[entry["phone"]] += 1
+            for customer in range(pairs):
+                phone = f"+49305550{customer:04d}"
+                self.assertEqual(registered[phone], 1, (phone, registered))
+                self.assertEqual(reps[(customer, 0)], reps[(customer, 1)], (customer, reps))
+            rematched = first.log().count("lead.rematched") + second.log().count("lead.rematched")
+            print(f"{pairs} pairs, {rematched} leads matched again")
+        finally:
+            self.assertEqual(first.stop(), 0)
+            self.assertEqual(second.stop(), 0)
+            first.close()
+            second.close()
 
 
 if __name__ == "__main__":

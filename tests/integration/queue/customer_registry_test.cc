@@ -305,6 +305,119 @@ TEST_F(CustomerContactTest, ACustomerKeepsAtMostSixteenContacts) {
   EXPECT_EQ(Contacts().size(), 16u);
 }
 
+// Leads matched against an index at log position `seen` (LeadCustomer::seen), whose customer
+// another lead or daemon may have registered since.
+class RegisteredSinceTest : public CustomerRegistryTest {
+ protected:
+  LeadCustomer PhoneOnly(const std::string& phone, std::string seen) {
+    LeadCustomer customer;
+    customer.keys.phone = phone;
+    customer.keys.country = "DE";
+    customer.seen = std::move(seen);
+    return customer;
+  }
+  Assignment AssignTo(const std::string& id, const std::string& rep, const LeadCustomer& customer) {
+    router::Decision decision;
+    decision.rule = "web";
+    decision.strategy = "round_robin";
+    decision.candidates = {rep};
+    auto assigned = Await(store_->Assign(AssignRequest{
+        IntakeEntry{"0-1", id}, decision, customer, {""}, {std::nullopt}, 2, {}, {}}));
+    EXPECT_TRUE(assigned) << assigned.error().detail;
+    return assigned ? assigned.value() : Assignment{"<failed>", AssignOutcome::kAssigned};
+  }
+  std::size_t Registrations() {
+    std::size_t registered = 0;
+    for (const auto& event : Log()) {
+      if (event.kind == CustomerEvent::Kind::kRegistered) ++registered;
+    }
+    return registered;
+  }
+  std::string Head() {
+    auto head = Await(registry_->LastPosition());
+    EXPECT_TRUE(head) << head.error().detail;
+    return head ? head.value() : "";
+  }
+};
+
+TEST_F(RegisteredSinceTest, ALeadWhoseCustomerWasRegisteredSinceItsMatchIsMatchedAgain) {
+  const std::string seen = "0";                    // matched before any registration
+  Register({Customer("bob", "", "+4930111222")});  // another daemon, a moment later
+  const std::string id = NewLead();
+
+  const auto moved = AssignTo(id, "alice", PhoneOnly("+4930111222", seen));
+  EXPECT_EQ(moved.outcome, AssignOutcome::kRegistryMoved);
+  EXPECT_EQ(moved.rep, "");
+  // Nothing changed: the lead waits to be routed, and bob's customer has no twin.
+  EXPECT_EQ(HashOf(keys_.Lead(id), "state"), "ingested");
+  EXPECT_EQ(HashOf(keys_.Lead(id), "assignee"), "<none>");
+  EXPECT_EQ(Registrations(), 1u);
+
+  // Matched again against an index that has bob's customer, the lead is routed.
+  LeadCustomer known = PhoneOnly("+4930111222", Head());
+  known.known = true;
+  EXPECT_EQ(AssignTo(id, "bob", known).outcome, AssignOutcome::kAssigned);
+  EXPECT_EQ(Registrations(), 1u);
+}
+
+TEST_F(RegisteredSinceTest, ARegistrationOfOtherKeysSinceTheMatchChangesNothing) {
+  const std::string seen = Head();
+  Register({Customer("bob", "jane@acme.de", "+4930999999")});  // keys the lead does not have
+  const std::string id = NewLead();
+  EXPECT_EQ(AssignTo(id, "alice", PhoneOnly("+4930111222", seen)).outcome,
+            AssignOutcome::kAssigned);
+  EXPECT_EQ(Registrations(), 2u);
+  EXPECT_EQ(HashOf(keys_.Customer("C-2"), "rep"), "alice");
+
+  // Matched after that registration, a lead with the same phone registers (the matcher saw
+  // bob's customer and found it not to be this lead's: a shared switchboard, say).
+  const std::string other = NewLead();
+  EXPECT_EQ(AssignTo(other, "carol", PhoneOnly("+4930999999", Head())).outcome,
+            AssignOutcome::kAssigned);
+  EXPECT_EQ(Registrations(), 3u);
+}
+
+TEST_F(RegisteredSinceTest, AContactTaughtSinceTheMatchCountsAsARegistration) {
+  Register({Customer("bob", "jane@acme.de", "+4930999999")});
+  const std::string seen = Head();
+  LeadCustomer taught = PhoneOnly("+4930555555", "");
+  taught.known = true;
+  taught.adds_contact_to = "C-1";
+  ASSERT_EQ(AssignTo(NewLead(), "bob", taught).outcome, AssignOutcome::kAssigned);
+  EXPECT_EQ(AssignTo(NewLead(), "alice", PhoneOnly("+4930555555", seen)).outcome,
+            AssignOutcome::kRegistryMoved);
+}
+
+TEST_F(RegisteredSinceTest, ALeadMatchedTooManyRegistrationsAgoIsMatchedAgain) {
+  const std::string seen = Head();
+  std::vector<NewCustomer> many;
+  for (int i = 0; i < 256; ++i) many.push_back(Customer("bob", "c" + std::to_string(i) + "@x.de"));
+  Register(many);
+  EXPECT_EQ(AssignTo(NewLead(), "alice", PhoneOnly("+4930111222", seen)).outcome,
+            AssignOutcome::kRegistryMoved);
+  // Without a position (the pipeline's last try), the lead registers without looking.
+  EXPECT_EQ(AssignTo(NewLead(), "alice", PhoneOnly("+4930111222", "")).outcome,
+            AssignOutcome::kAssigned);
+  EXPECT_EQ(Registrations(), 257u);
+}
+
+TEST_F(RegisteredSinceTest, AClaimAfterAnotherRegistrationTakesTheLeadNotTheCustomer) {
+  const std::string id = NewLead();
+  LeadCustomer customer = PhoneOnly("+4930111222", Head());
+  customer.keys.email = "buyer@shop.de";
+  ASSERT_TRUE(Await(store_->Park(IntakeEntry{"0-1", id}, router::Decision{}, customer)));
+  // While the lead waits in the pool, another lead of the same phone registers it to bob.
+  Register({Customer("bob", "", "+4930111222")});
+
+  auto claimed = Await(
+      transitions_->Claim(id, "erin", LeadStore::kDefaultPool, ClaimLimits{10, 10, hours(0)}));
+  ASSERT_TRUE(claimed) << claimed.error().detail;
+  EXPECT_EQ(HashOf(keys_.Lead(id), "assignee"), "erin");
+  EXPECT_EQ(Registrations(), 1u);
+  EXPECT_EQ(HashOf(keys_.Customer("C-1"), "rep"), "bob");
+  EXPECT_EQ(HashOf(keys_.OwnerByEmail(), "buyer@shop.de"), "<none>");
+}
+
 TEST_F(CustomerRegistryTest, FollowingTheLogSeesAnotherClientsRegistration) {
   auto owner_client = ConnectedClient("owners");
   ASSERT_NE(owner_client, nullptr);
