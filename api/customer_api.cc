@@ -45,6 +45,40 @@ struct RowResult {
   std::optional<std::size_t> matched_row = {};
 };
 
+// An index entry's keys, by the names the registry stores them under (dedupe::kContactKeyNames).
+using IndexField = std::string_view (dedupe::OwnerIndex::*)(dedupe::OwnerIndex::Id) const;
+constexpr std::pair<std::string_view, IndexField> kEntryKeys[] = {
+    {"email", &dedupe::OwnerIndex::Email},
+    {"phone", &dedupe::OwnerIndex::Phone},
+    {"domain", &dedupe::OwnerIndex::Domain},
+    {"company", &dedupe::OwnerIndex::Company},
+    {"country", &dedupe::OwnerIndex::Country},
+    {"company_location", &dedupe::OwnerIndex::CompanyLocation},
+    {"contact", &dedupe::OwnerIndex::Contact},
+    {"street", &dedupe::OwnerIndex::Street},
+    {"locality", &dedupe::OwnerIndex::Locality},
+    {"postcode", &dedupe::OwnerIndex::Postcode},
+    {"region", &dedupe::OwnerIndex::Region},
+};
+
+// `learnt`: the further contacts the customer's owner's leads taught it, oldest first, each
+// with the keys it holds and when it was learnt; nothing when it has none.
+void WriteLearnt(JsonWriter& json, const dedupe::OwnerIndex& index, dedupe::OwnerIndex::Id id) {
+  const auto entries = index.EntriesOf(id);
+  if (entries.size() < 2) return;
+  json.Key("learnt").BeginArray();
+  for (std::size_t k = 1; k < entries.size(); ++k) {
+    json.BeginObject();
+    for (const auto& [name, field] : kEntryKeys) {
+      const std::string_view value = (index.*field)(entries[k]);
+      if (!value.empty()) json.Member(name, value);
+    }
+    json.Key("learnt_at").Int(index.RegisteredAt(entries[k]));
+    json.EndObject();
+  }
+  json.EndArray();
+}
+
 std::string RowName(const CustomerRow& row, std::size_t index) {
   return row.line > 0 ? "line " + std::to_string(row.line) : "row " + std::to_string(index + 1);
 }
@@ -363,6 +397,9 @@ awaitable<Response> CustomerApi::Show(const Request& request, std::string id) {
   JsonWriter json;
   json.BeginObject().Member("id", id);
   for (const auto& [name, value] : stored.value().fields) json.Member(name, value);
+  if (const auto entry = deps_.owners.IdOf(id)) {
+    WriteLearnt(json, deps_.owners.Index(), *entry);
+  }
   json.EndObject();
   co_return Json(request, http::status::ok, json.Text());
 }

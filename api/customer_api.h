@@ -31,7 +31,7 @@ namespace leadd::api {
 //                             then registered unless someone owns it already (the first
 //                             registration wins). 200 {"results":[...], "registered", "review",
 //                             "already_theirs", "conflicts", "invalid"}, one result per row
-//   GET  /v1/customers/{id}   the stored customer
+//   GET  /v1/customers/{id}   the stored customer, and the contacts its leads taught it
 // 400 a body that is not a batch, an id that is not C-<n>; 401 no or wrong token; 403 a rep's
 // token; 404 no such customer; 503 while the owner index loads, or when Redis is away.
 class CustomerApi {

@@ -125,6 +125,14 @@ class OwnerMatchingTest(LeaddTestCase):
                                                 "external_id": "13"})
         self.assertEqual(rep, "alice", seen)
         self.assertIn("by customer C-1 of alice", seen)
+        # An admin sees what the customer learnt, and when.
+        status, body = self.leadd.request("GET", "/v1/customers/C-1", token=ADMIN_TOKEN)
+        self.assertEqual(status, 200, body)
+        learnt = json.loads(body)["learnt"]
+        self.assertEqual([(each["email"], each["phone"]) for each in learnt],
+                         [("mwebereinkauf@gmail.com", "+493012345678"),
+                          ("mwebereinkauf@gmail.com", "+498955550100")], learnt)
+        self.assertLessEqual(learnt[0]["learnt_at"], learnt[1]["learnt_at"])
         # A daemon started afterwards knows the learnt keys from the log.
         late = Leadd(self.config)
         try:
