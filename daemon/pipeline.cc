@@ -154,16 +154,7 @@ awaitable<Result<void>> Pipeline::Process(const std::vector<StreamEntry>& batch)
       continue;
     }
     Lead lead = queue::LeadFromStored(*stored[i]);
-    auto contact = dedupe::ContactKeysOf(dedupe::ContactText{.email = lead.email,
-                                                             .phone = lead.phone,
-                                                             .company = lead.company,
-                                                             .country = lead.country,
-                                                             .contact_name = lead.contact_name,
-                                                             .street = lead.street,
-                                                             .locality = lead.city,
-                                                             .postcode = lead.postcode,
-                                                             .region = lead.region},
-                                         dedupe.default_region);
+    auto contact = dedupe::ContactKeysOf(dedupe::ContactTextOf(lead), dedupe.default_region);
     leads.push_back(Routable{queue::IntakeEntry{batch[i].id, lead_ids[i]}, std::move(lead),
                              stored[i]->Field("state") == "pooled", std::move(contact)});
   }

@@ -27,6 +27,18 @@ std::string CountryKey(std::string_view country) {
 
 }  // namespace
 
+ContactText ContactTextOf(const Lead& lead) {
+  return ContactText{.email = lead.email,
+                     .phone = lead.phone,
+                     .company = lead.company,
+                     .country = lead.country,
+                     .contact_name = lead.contact_name,
+                     .street = lead.street,
+                     .locality = lead.city,
+                     .postcode = lead.postcode,
+                     .region = lead.region};
+}
+
 ContactKeys ContactKeysOf(const ContactText& contact, std::string_view default_region) {
   ContactKeys keys;
   keys.country = CountryKey(contact.country);

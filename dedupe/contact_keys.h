@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/lead.h"
 #include "dedupe/matcher.h"
 #include "dedupe/owner_index.h"
 
@@ -62,6 +63,9 @@ inline constexpr std::pair<std::string_view, std::string ContactKeys::*> kContac
     {"locality", &ContactKeys::locality}, {"postcode", &ContactKeys::postcode},
     {"region", &ContactKeys::region},
 };
+
+// What a lead says of its contact; views into `lead`.
+ContactText ContactTextOf(const Lead& lead);
 
 // `default_region` reads a phone number without a country code when the contact names no
 // country (the config's `dedupe.default_region`; empty: such numbers give no key).

@@ -1,26 +1,38 @@
 #include "router/dry_run.h"
 
-#include "dedupe/email_key.h"
+#include <chrono>
 
 namespace leadd::router {
 
-DryRun::DryRun(const config::DaemonSettings& settings) : router_(settings) {
+namespace {
+
+// As the Functions' MAX_CONTACTS: the further contacts a customer keeps at most.
+constexpr std::size_t kMaxContacts = 16;
+
+}  // namespace
+
+DryRun::DryRun(const config::DaemonSettings& settings)
+    : router_(settings), dedupe_(settings.dedupe) {
   for (const auto& rule : settings.rules) rule_names_.push_back(rule.name);
 }
 
 DryRunResult DryRun::Route(Lead lead) {
   ++total_;
   lead.id = "D-" + std::to_string(total_);
-  const std::string email_key = dedupe::EmailKey(lead.email);
-  std::optional<dedupe::OwnerMatch> owner;
-  if (const auto found = owner_by_email_key_.find(email_key);
-      !email_key.empty() && found != owner_by_email_key_.end()) {
-    owner = dedupe::OwnerMatch{found->second, "email", "exact email match"};
+  const dedupe::ContactKeys contact =
+      dedupe::ContactKeysOf(dedupe::ContactTextOf(lead), dedupe_.default_region);
+  std::optional<std::string> email_owner;
+  if (const auto found = owner_by_email_key_.find(contact.email);
+      !contact.email.empty() && found != owner_by_email_key_.end()) {
+    email_owner = found->second;
   }
+  const dedupe::LeadOwnership ownership =
+      dedupe::OwnershipOf(email_owner, customers_, contact.ForMatching(),
+                          dedupe::MatchThresholds{dedupe_.auto_match, dedupe_.review});
 
   // Rules for reps on duty judge the hour the lead arrived, as the daemon would have.
   state_.now = lead.received_at;
-  DryRunResult result{lead.id, router_.Decide(lead, owner, state_), {}};
+  DryRunResult result{lead.id, router_.Decide(lead, ownership.owner, state_), {}};
   const Decision& decision = result.decision;
   auto& from_source = routed_by_source_[lead.source];
   if (!decision.Routed()) {
@@ -39,9 +51,30 @@ DryRunResult DryRun::Route(Lead lead) {
   }
   result.rep = decision.candidates[pick];
   ++state_.open_leads[result.rep];
-  // The first registration wins (HSETNX), as the Function's take_owner.
-  if (!email_key.empty()) owner_by_email_key_.try_emplace(email_key, result.rep);
+  TakeCustomer(lead.id, lead.received_at, contact, ownership, result.rep);
   return result;
+}
+
+void DryRun::TakeCustomer(const std::string& lead_id, WallTime at,
+                          const dedupe::ContactKeys& contact,
+                          const dedupe::LeadOwnership& ownership, const std::string& rep) {
+  // The first registration of an email wins (HSETNX).
+  const bool newly =
+      !contact.email.empty() && owner_by_email_key_.try_emplace(contact.email, rep).second;
+  if (contact.Empty()) return;
+  const std::int64_t at_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+  if (ownership.known) {
+    const auto customer = customer_entries_.find(ownership.adds_contact_to);
+    if (customer == customer_entries_.end() || customers_.Rep(customer->second) != rep ||
+        customers_.EntriesOf(customer->second).size() > kMaxContacts) {
+      return;
+    }
+    customers_.AddContact(customer->second, contact.AsCustomer(lead_id, "", at_ms));
+    return;
+  }
+  if (!contact.email.empty() && !newly) return;
+  customer_entries_.emplace(lead_id, customers_.Add(contact.AsCustomer(lead_id, rep, at_ms)));
 }
 
 DryRunSummary DryRun::Summary() const {

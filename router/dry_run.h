@@ -9,6 +9,9 @@
 
 #include "config/settings.h"
 #include "core/lead.h"
+#include "dedupe/contact_keys.h"
+#include "dedupe/owner_index.h"
+#include "dedupe/owner_match.h"
 #include "router/decision.h"
 #include "router/router.h"
 
@@ -37,8 +40,12 @@ struct DryRunSummary {
 };
 
 // What the Redis Functions do on assignment, kept in memory:
-//  - the owner registry: the first rep a customer (the email key of dedupe::EmailKey) is
-//    assigned to owns it, and a later lead of that customer comes with that OwnerMatch;
+//  - the owner registry, empty at the start of the run: as in the pipeline, a lead's owner is
+//    its email key's first rep, else what dedupe::FindOwner finds among the customers the
+//    run's earlier leads registered (by phone, company domain, company name, contact), at the
+//    config's dedupe thresholds; as in the Function take_owner, a lead nobody owned registers
+//    its customer to the rep it lands on, and one its customer's rep takes teaches the
+//    customer the keys it was not found by;
 //  - round-robin cursors: one counter per cursor name, the pick candidates[counter++ % n];
 //  - open leads: each rep starts with none and holds one more per assignment (nothing closes
 //    during a dry run), so capacities and least_loaded see the run's own assignments.
@@ -54,10 +61,19 @@ class DryRun {
   DryRunSummary Summary() const;
 
  private:
+  // The rep `rep` takes the lead `lead_id` with keys `contact`, whose ownership was found
+  // before routing: what take_owner does to the registry.
+  void TakeCustomer(const std::string& lead_id, WallTime at, const dedupe::ContactKeys& contact,
+                    const dedupe::LeadOwnership& ownership, const std::string& rep);
+
   Router router_;
+  config::DedupeSettings dedupe_;
   // Its open leads are also the run's count per rep: nothing closes during a dry run.
   RoutingState state_;
   std::map<std::string, std::string, std::less<>> owner_by_email_key_;
+  dedupe::OwnerIndex customers_;
+  // Each registered customer's entry in customers_, by its id (the registering lead's "D-<n>").
+  std::map<std::string, dedupe::OwnerIndex::Id, std::less<>> customer_entries_;
   std::map<std::string, std::size_t, std::less<>> cursors_;
   std::map<std::string, std::size_t, std::less<>> leads_by_rule_;
   std::map<std::string, std::size_t, std::less<>> routed_by_source_;  // every source seen

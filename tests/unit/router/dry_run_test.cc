@@ -96,6 +96,58 @@ TEST(DryRunTest, LeadsWithoutAnEmailHaveNoOwner) {
   EXPECT_EQ(run.Summary().by_rule[0].leads, 0u);
 }
 
+// A lead without an email, as a form or a list gives one.
+Lead Without(std::string phone, std::string company, std::string country = "DE") {
+  Lead lead = From("");
+  lead.phone = std::move(phone);
+  lead.company = std::move(company);
+  lead.country = std::move(country);
+  return lead;
+}
+
+TEST(DryRunTest, ACustomerIsFoundByPhoneAndCompanyNameAsTheDaemonFindsIt) {
+  DryRun run(Settings({{"owner", config::OwnerStrategy{}},
+                       {"rotate", config::RoundRobinStrategy{{"alice", "bob"}}}}));
+  EXPECT_EQ(run.Route(Without("+49 30 1234 5678", "Müller Präzisionstechnik GmbH")).rep, "alice");
+  EXPECT_EQ(run.Route(Without("+49 89 9999 0000", "Schmidt AG")).rep, "bob");
+  // The same phone written another way, and no company.
+  const auto by_phone = run.Route(Without("030 12345678", ""));
+  EXPECT_EQ(by_phone.rep, "alice");
+  EXPECT_EQ(by_phone.decision.rule, "owner");
+  EXPECT_THAT(by_phone.decision.trace[0].outcome, HasSubstr("owner 'alice'"));
+  // The company name alone, in capitals and without its legal form.
+  EXPECT_EQ(run.Route(Without("", "MÜLLER PRÄZISIONSTECHNIK")).rep, "alice");
+  // A customer nobody registered takes the rotation's next turn.
+  EXPECT_EQ(run.Route(Without("+49 40 5555 1212", "Hafen KG")).rep, "alice");
+}
+
+TEST(DryRunTest, ACustomerLearnsTheKeysOfItsOwnersLeads) {
+  DryRun run(Settings({{"owner", config::OwnerStrategy{}},
+                       {"rotate", config::RoundRobinStrategy{{"alice", "bob"}}}}));
+  Lead first = From("einkauf@mueller-praezision.de");
+  EXPECT_EQ(run.Route(first).rep, "alice");
+  // Her customer's lead from a new phone: hers by the email, and the phone is learnt.
+  Lead second = first;
+  second.phone = "+49 89 5555 0100";
+  second.country = "DE";
+  EXPECT_EQ(run.Route(second).rep, "alice");
+  // The phone alone now finds the customer; before, it would have taken bob's turn.
+  EXPECT_EQ(run.Route(Without("089 55550100", "")).rep, "alice");
+  EXPECT_EQ(run.Route(Without("+49 40 5555 1212", "")).rep, "bob");
+}
+
+TEST(DryRunTest, ANameAloneFindsNobody) {
+  DryRun run(Settings({{"owner", config::OwnerStrategy{}},
+                       {"rotate", config::RoundRobinStrategy{{"alice", "bob"}}}}));
+  Lead person = Without("+44 113 496 0000", "", "GB");
+  person.contact_name = "Jonathan Whitaker";
+  EXPECT_EQ(run.Route(person).rep, "alice");
+  Lead namesake = From("");
+  namesake.contact_name = "Jonathan Whitaker";
+  namesake.country = "GB";
+  EXPECT_EQ(run.Route(namesake).rep, "bob");
+}
+
 TEST(DryRunTest, RoundRobinPicksByTheCountersTurnModuloTheEligibleReps) {
   // As the Function: pick = candidates[(INCR - 1) % n], over the candidates left after
   // capacity, so once alice is full the counter's 1, 2, 3 fall on carol, bob, carol.
@@ -168,9 +220,10 @@ TEST(DryRunTest, TheSummaryCountsEveryRepAndRuleInFileOrder) {
   german_lead.country = "DE";
   run.Route(german_lead);
   run.Route(german_lead);  // owner: carol
-  run.Route(From("a@example.com"));
-  run.Route(From("b@example.com"));
-  Lead card = From("c@example.com");  // bob is full
+  // Three companies (one company domain would make them one customer).
+  run.Route(From("a@alpha.example"));
+  run.Route(From("b@beta.example"));
+  Lead card = From("c@gamma.example");  // bob is full
   card.source = "expo";
   run.Route(card);
   const DryRunSummary summary = run.Summary();
