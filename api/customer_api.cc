@@ -5,6 +5,7 @@
 #include <boost/beast/http/status.hpp>
 #include <chrono>
 #include <cstdio>
+#include <numeric>
 #include <optional>
 #include <vector>
 
@@ -122,22 +123,23 @@ void Resolve(RowResult& result, const Holder& holder, std::string_view rep) {
 
 // Each row's result as far as matching tells it, and the rows to register.
 struct Plan {
-  std::vector<RowResult> results = {};  // one per row
+  std::vector<RowResult> results = {};  // one per row of the batch; only `matching` ones set
   std::vector<queue::NewCustomer> customers = {};
   std::vector<std::size_t> registering = {};  // the row of each of `customers`
 };
 
-// Rows in order, each matched against the registered customers and the rows of the batch to be
-// registered before it, so that two rows of one customer meet.
-Plan MatchRows(const std::vector<CustomerRow>& rows, const dedupe::OwnerIndex& registered,
-               const std::set<std::string, std::less<>>& reps,
+// The rows `matching` (places in `rows`, ascending), each matched against the registered
+// customers and the rows of the batch to be registered before it, so that two rows of one
+// customer meet.
+Plan MatchRows(const std::vector<CustomerRow>& rows, const std::vector<std::size_t>& matching,
+               const dedupe::OwnerIndex& registered, const std::set<std::string, std::less<>>& reps,
                const config::DedupeSettings& dedupe) {
   const dedupe::MatchThresholds thresholds{.auto_match = dedupe.auto_match,
                                            .review = dedupe.review};
   Plan plan;
   plan.results.resize(rows.size());
   dedupe::OwnerIndex batch_index;  // its ids are places in plan.registering
-  for (std::size_t i = 0; i < rows.size(); ++i) {
+  for (const std::size_t i : matching) {
     const CustomerRow& row = rows[i];
     RowResult& result = plan.results[i];
     result.line = row.line;
@@ -207,16 +209,22 @@ Plan MatchRows(const std::vector<CustomerRow>& rows, const dedupe::OwnerIndex& r
   return plan;
 }
 
+struct Settled {
+  std::string last_position = {};       // of the last registration; empty for none
+  std::vector<std::size_t> moved = {};  // rows to match again (RegisterOutcome::kRegistryMoved)
+};
+
 // The registry's answers into the results; the rows that matched an earlier row of the batch
-// take what that row became. The log position of the last registration (empty for none), or the
-// error to refuse the request with.
-Result<std::string> Settle(Plan& plan, const std::vector<CustomerRow>& rows,
-                           const std::vector<Result<queue::Registered>>& answers) {
+// take what that row became, or are matched again with it. Or the error to refuse the request
+// with.
+Result<Settled> Settle(Plan& plan, const std::vector<CustomerRow>& rows,
+                       const std::vector<Result<queue::Registered>>& answers) {
   if (answers.size() != plan.customers.size()) {
     return Transient("redis: one answer per customer expected");
   }
   std::vector<std::optional<Holder>> became(rows.size());
-  std::string last_position;
+  std::vector<bool> moved(rows.size());
+  Settled settled;
   for (std::size_t k = 0; k < answers.size(); ++k) {
     const std::size_t i = plan.registering[k];
     RowResult& result = plan.results[i];
@@ -234,12 +242,16 @@ Result<std::string> Settle(Plan& plan, const std::vector<CustomerRow>& rows,
       continue;
     }
     const queue::Registered& registered = answer.value();
+    if (registered.outcome == queue::RegisterOutcome::kRegistryMoved) {
+      moved[i] = true;
+      continue;
+    }
     if (registered.outcome == queue::RegisterOutcome::kRegistered) {
       result.customer = registered.customer;
       became[i] = Holder{.customer = registered.customer,
                          .rep = rows[i].rep,
                          .registered_at_ms = registered.registered_at_ms};
-      last_position = registered.log_position;
+      settled.last_position = registered.log_position;
       continue;
     }
     result.customer = registered.customer;
@@ -254,18 +266,25 @@ Result<std::string> Settle(Plan& plan, const std::vector<CustomerRow>& rows,
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     RowResult& result = plan.results[i];
+    if (moved[i]) {
+      settled.moved.push_back(i);
+      continue;
+    }
     if (!result.matched_row) continue;
     if (const auto& holder = became[*result.matched_row]) {
       Resolve(result, *holder, rows[i].rep);
+    } else if (moved[*result.matched_row] && result.outcome != Outcome::kReview) {
+      settled.moved.push_back(i);  // its customer is whatever that row turns out to be
     } else if (result.outcome == Outcome::kReview) {
-      result.outcome = Outcome::kRegistered;  // the possible owner came to nothing
+      // Registered itself; its possible owner was not (or is matched again): none to name.
+      result.outcome = Outcome::kRegistered;
     } else {
       result.outcome = Outcome::kInvalid;
       result.error = "row " + std::to_string(i + 1) + ": it is the customer of row " +
                      std::to_string(*result.matched_row + 1) + ", which was not registered";
     }
   }
-  return last_position;
+  return settled;
 }
 
 struct Tally {
@@ -358,25 +377,47 @@ awaitable<Response> CustomerApi::Handle(const Request& request, std::string_view
 
 awaitable<Response> CustomerApi::Register(const Request& request, CustomerBatch batch) {
   const SteadyTime started = deps_.clock.SteadyNow();
-  Plan plan = MatchRows(batch.rows, deps_.owners.Index(), reps_, dedupe_);
-  std::vector<Result<queue::Registered>> answers;
-  if (!plan.customers.empty()) answers = co_await deps_.registry.RegisterAll(plan.customers);
-  auto settled = Settle(plan, batch.rows, answers);
-  if (!settled) co_return StoreRefused(request, settled.error());
-  if (const std::string& last_position = settled.value(); !last_position.empty()) {
-    // The registrations are committed either way; waiting only lets the importer's next batch
-    // be matched against this one.
-    if (auto caught_up = co_await deps_.owners.CatchUp(last_position, catch_up_within_);
-        !caught_up) {
-      deps_.log->warn("customers.import the owner index is behind the registry: {}",
-                      caught_up.error().detail);
+  const SteadyTime catch_up_by = started + catch_up_within_;
+  std::vector<RowResult> results(batch.rows.size());
+  std::vector<std::size_t> matching(batch.rows.size());
+  std::iota(matching.begin(), matching.end(), std::size_t{0});
+  for (std::uint32_t rematches = 0; !matching.empty(); ++rematches) {
+    // The last time round, the rows are registered without looking: a registry that keeps
+    // moving under them must not keep them out for good.
+    const queue::MatchedAt matched_at =
+        rematches < kRematches ? queue::MatchedAt{deps_.owners.Position(), NewBatchName()}
+                               : queue::MatchedAt{};
+    Plan plan = MatchRows(batch.rows, matching, deps_.owners.Index(), reps_, dedupe_);
+    std::vector<Result<queue::Registered>> answers;
+    if (!plan.customers.empty()) {
+      answers = co_await deps_.registry.RegisterAll(plan.customers, matched_at);
     }
+    auto settled = Settle(plan, batch.rows, answers);
+    if (!settled) co_return StoreRefused(request, settled.error());
+    for (const std::size_t i : matching) results[i] = std::move(plan.results[i]);
+    const auto left = std::chrono::duration_cast<Duration>(catch_up_by - deps_.clock.SteadyNow());
+    if (!settled.value().moved.empty()) {
+      deps_.log->info("customers.rematched rows={} reason=registered_since_match",
+                      settled.value().moved.size());
+      // They must meet what was registered meanwhile: the answer waits for that.
+      if (auto caught_up = co_await deps_.owners.CatchUpWithLog(deps_.registry, left); !caught_up) {
+        co_return StoreRefused(request, caught_up.error());
+      }
+    } else if (const std::string& last = settled.value().last_position; !last.empty()) {
+      // The registrations are committed either way; waiting only lets the importer's next
+      // batch be matched against this one.
+      if (auto caught_up = co_await deps_.owners.CatchUp(last, left); !caught_up) {
+        deps_.log->warn("customers.import the owner index is behind the registry: {}",
+                        caught_up.error().detail);
+      }
+    }
+    matching = std::move(settled.value().moved);
   }
 
   Tally tally;
   JsonWriter json;
   json.BeginObject().Key("results").BeginArray();
-  for (const RowResult& result : plan.results) WriteResult(json, result, tally);
+  for (const RowResult& result : results) WriteResult(json, result, tally);
   json.EndArray();
   json.Key("registered").Int(tally.registered).Key("review").Int(tally.review);
   json.Key("already_theirs").Int(tally.already_theirs).Key("conflicts").Int(tally.conflicts);
@@ -389,6 +430,14 @@ awaitable<Response> CustomerApi::Register(const Request& request, CustomerBatch 
       batch.rows.size(), tally.registered, tally.review, tally.already_theirs, tally.conflicts,
       tally.invalid, took.count());
   co_return Json(request, http::status::ok, json.Text());
+}
+
+std::string CustomerApi::NewBatchName() {
+  char name[33];
+  std::snprintf(name, sizeof name, "%016llx%016llx",
+                static_cast<unsigned long long>(batch_names_()),
+                static_cast<unsigned long long>(batch_names_()));
+  return name;
 }
 
 awaitable<Response> CustomerApi::Show(const Request& request, std::string id) {

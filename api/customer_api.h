@@ -5,7 +5,9 @@
 #include <utility>  // before Asio: Boost 1.74 + g++ 12 need std::exchange declared first
 
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <string_view>
@@ -36,6 +38,10 @@ namespace leadd::api {
 // token; 404 no such customer; 503 while the owner index loads, or when Redis is away.
 class CustomerApi {
  public:
+  // A row another registration got ahead of (queue::RegisterOutcome::kRegistryMoved) is
+  // matched again this many times; then it is registered without looking.
+  static constexpr std::uint32_t kRematches = 3;
+
   struct Deps {
     queue::CustomerRegistry& registry;
     queue::OwnerIndexFollower& owners;
@@ -54,12 +60,15 @@ class CustomerApi {
  private:
   boost::asio::awaitable<Response> Register(const Request& request, CustomerBatch batch);
   boost::asio::awaitable<Response> Show(const Request& request, std::string id);
+  // Unique to one round of one batch (queue::MatchedAt::batch), across daemons too.
+  std::string NewBatchName();
 
   Deps deps_;
   Callers callers_;
   std::set<std::string, std::less<>> reps_;
   config::DedupeSettings dedupe_;
   Duration catch_up_within_{};
+  std::mt19937_64 batch_names_{std::random_device{}()};
 };
 
 }  // namespace leadd::api

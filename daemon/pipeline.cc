@@ -176,16 +176,11 @@ awaitable<Result<void>> Pipeline::Process(const std::vector<StreamEntry>& batch)
     // The leads assigned before (the run before, or the batch before, here or in another
     // daemon) may have registered this run's customers or taught them new keys: wait for the
     // index to have them, as far as the log had got by now.
-    LEADD_CO_TRYV(co_await CatchUpWithRegistry());
+    LEADD_CO_TRYV(co_await deps_.owners.CatchUpWithLog(deps_.registry, kOwnersCatchUp));
     LEADD_CO_TRYV(co_await Route(std::span<const Routable>(leads).subspan(start, length)));
     start += length;
   }
   co_return Ok();
-}
-
-awaitable<Result<void>> Pipeline::CatchUpWithRegistry() {
-  LEADD_CO_TRY(head, co_await deps_.registry.LastPosition());
-  co_return co_await deps_.owners.CatchUp(head, kOwnersCatchUp);
 }
 
 awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads, std::uint32_t full_retries,
@@ -345,7 +340,7 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads, std::ui
   }
   // Their intake entries are still pending: should this daemon stop now, another claims them.
   if (!moved.empty()) {
-    LEADD_CO_TRYV(co_await CatchUpWithRegistry());
+    LEADD_CO_TRYV(co_await deps_.owners.CatchUpWithLog(deps_.registry, kOwnersCatchUp));
     LEADD_CO_TRYV(co_await Route(moved, full_retries, rematches + 1));
   }
   if (!full.empty()) co_return co_await Route(full, full_retries + 1, rematches);

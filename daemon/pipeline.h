@@ -108,8 +108,6 @@ class Pipeline {
   boost::asio::awaitable<Result<void>> Route(std::span<const Routable> leads,
                                              std::uint32_t full_retries = 0,
                                              std::uint32_t rematches = 0);
-  // Waits until the owner index has every registration the log holds now.
-  boost::asio::awaitable<Result<void>> CatchUpWithRegistry();
 
   // After a run's live assignments: what the shadow router decides for the same leads, with
   // the same state and owners, recorded in one round trip. A lead the live rules will route

@@ -13,6 +13,9 @@ using Args = std::vector<std::string>;
 Result<Registered> RegisteredFromReply(const Result<RedisReply>& reply) {
   if (!reply) return reply.error();
   const auto& parts = reply.value().elements;
+  if (parts.size() == 1 && parts[0].str == "moved") {
+    return Registered{RegisterOutcome::kRegistryMoved, "", "", 0, ""};
+  }
   if (parts.size() != 4) return Transient("redis: unexpected register reply");
   const std::string_view outcome = parts[0].str;
   if (outcome == "registered") {
@@ -90,7 +93,7 @@ std::optional<std::uint32_t> CustomerRegistry::NumberOf(std::string_view custome
 }
 
 awaitable<std::vector<Result<Registered>>> CustomerRegistry::RegisterAll(
-    const std::vector<NewCustomer>& customers) {
+    const std::vector<NewCustomer>& customers, MatchedAt matched_at) {
   std::vector<Args> calls;
   calls.reserve(customers.size());
   for (const NewCustomer& customer : customers) {
@@ -103,6 +106,8 @@ awaitable<std::vector<Result<Registered>>> CustomerRegistry::RegisterAll(
               customer.grade,
               customer.name};
     for (const auto& [name, member] : dedupe::kContactKeyNames) args.push_back(keys.*member);
+    args.push_back(matched_at.position);
+    args.push_back(matched_at.batch);
     calls.push_back(FunctionCall("leadd_register_customer", {}, clock_, std::move(args)));
   }
   auto replies = co_await redis_.AsyncCommands(std::move(calls), use_awaitable);

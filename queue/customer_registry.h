@@ -45,6 +45,18 @@ enum class RegisterOutcome {
   // (kOwnedByOther). The first registration wins; nothing changed.
   kAlreadyTheirs,
   kOwnedByOther,
+  // Another registration since the batch was matched (MatchedAt) holds one of its keys, or the
+  // log grew too far since to tell: nothing changed; match it again against a caught-up index.
+  kRegistryMoved,
+};
+
+// Where a batch of customers was matched. Each is registered only when no registration since,
+// by another daemon or lead, holds one of its exact keys (email, phone, company domain, company
+// key): else a customer the matcher could not see would get a twin owned by another rep. The
+// batch's own registrations do not count. Empty: registered without looking.
+struct MatchedAt {
+  std::string position;  // the owner index's log position (OwnerIndexFollower::Position)
+  std::string batch;     // unique to the batch: names what the registry gathers for it
 };
 
 struct Registered {
@@ -88,7 +100,12 @@ class CustomerRegistry {
   // Each customer in its own Function call, all in one round trip, run by Redis in order: a
   // customer given twice in one call is registered once.
   boost::asio::awaitable<std::vector<Result<Registered>>> RegisterAll(
-      const std::vector<NewCustomer>& customers);
+      const std::vector<NewCustomer>& customers, MatchedAt matched_at);
+  // Registered without looking (a benchmark's or a test's registry, nobody else writing).
+  boost::asio::awaitable<std::vector<Result<Registered>>> RegisterAll(
+      const std::vector<NewCustomer>& customers) {
+    return RegisterAll(customers, MatchedAt{});
+  }
 
   // Up to `count` log entries after `after` ("0" for the start), in order.
   boost::asio::awaitable<Result<std::vector<CustomerEvent>>> ReadLog(std::string after,

@@ -279,6 +279,30 @@ end
 -- is one the matcher might have named.
 local EXACT_KEYS = {'email', 'phone', 'domain', 'company'}
 
+-- The fields of a registration log entry that registered a customer or taught one a contact,
+-- as a table; nil for any other entry.
+local function registered_keys(entry)
+  local fields, logged = entry[2], {}
+  for i = 1, #fields, 2 do
+    logged[fields[i]] = fields[i + 1]
+  end
+  if logged.op == 'register' or logged.op == 'contact' then
+    return logged
+  end
+  return nil
+end
+
+-- Whether one of `contact`'s EXACT_KEYS is `held(name, value)`.
+local function shares_exact_key(contact, held)
+  for _, name in ipairs(EXACT_KEYS) do
+    local value = contact[name]
+    if value and value ~= '' and held(name, value) then
+      return true
+    end
+  end
+  return false
+end
+
 -- Whether a customer was registered, or taught a key, after `contact.seen` (the position in the
 -- log of the owner index the lead was matched with) holding one of the lead's EXACT_KEYS: then
 -- the lead was matched without it, and registering the lead's customer would make a second
@@ -291,17 +315,11 @@ local function registered_since(prefix, contact, scan)
   end
   local entries = redis.call('XRANGE', prefix .. ':customers:log', '(' .. seen, '+', 'COUNT', scan)
   for _, entry in ipairs(entries) do
-    local fields, logged = entry[2], {}
-    for i = 1, #fields, 2 do
-      logged[fields[i]] = fields[i + 1]
-    end
-    if logged.op == 'register' or logged.op == 'contact' then
-      for _, name in ipairs(EXACT_KEYS) do
-        local value = contact[name]
-        if value and value ~= '' and logged[name] == value then
-          return true, true
-        end
-      end
+    local logged = registered_keys(entry)
+    if logged and shares_exact_key(contact, function(name, value)
+      return logged[name] == value
+    end) then
+      return true, true
     end
   end
   return false, #entries < scan

@@ -108,6 +108,13 @@ awaitable<Result<void>> OwnerIndexFollower::CatchUp(std::string position, Durati
   co_return Ok();
 }
 
+awaitable<Result<void>> OwnerIndexFollower::CatchUpWithLog(CustomerRegistry& registry,
+                                                           Duration timeout) {
+  auto end = co_await registry.LastPosition();
+  if (!end) co_return end.error();
+  co_return co_await CatchUp(std::move(end).value(), timeout);
+}
+
 awaitable<void> OwnerIndexFollower::CheckLogEnd() {
   // When Redis is away, the next wait says so.
   if (auto end = co_await deps_.registry.LastPosition(); end) {

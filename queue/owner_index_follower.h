@@ -62,6 +62,9 @@ class OwnerIndexFollower {
   // log_position), or with kTransient after `timeout`: so that an import's next batch is
   // matched against the customers its previous batch registered.
   boost::asio::awaitable<Result<void>> CatchUp(std::string position, Duration timeout);
+  // As CatchUp, up to the log's last entry now, read through `registry`: a connection other
+  // than the follower's own, which waits in XREAD BLOCK.
+  boost::asio::awaitable<Result<void>> CatchUpWithLog(CustomerRegistry& registry, Duration timeout);
 
   // The index id of a customer ("C-42"), when the index holds it.
   std::optional<dedupe::OwnerIndex::Id> IdOf(std::string_view customer) const;

@@ -3,10 +3,11 @@ that come with its phone, company domain or company name, however they are writt
 match is routed normally and flagged to both reps and the admins; a lead's new customer is
 registered to the rep who takes it; a lead of a known customer teaches it the keys it was not
 found by; and every daemon sharing the Redis, including one started afterwards, knows every
-registration, and two of them taking one new customer's leads at the same moment register it
-once."""
+registration, and two of them taking one new customer's leads at the same moment, or one
+importing it while another takes its lead, register it once."""
 
 import collections
+import contextlib
 import json
 import os
 import threading
@@ -186,17 +187,52 @@ class OwnerMatchingTest(LeaddTestCase):
             self.assertEqual(other.stop(), 0)
             other.close()
 
+    @contextlib.contextmanager
+    def two_daemons(self, config):
+        first, second = Leadd(config), Leadd(config)
+        try:
+            first.wait_ready()
+            second.wait_ready()
+            yield first, second
+        finally:
+            self.assertEqual(first.stop(), 0)
+            self.assertEqual(second.stop(), 0)
+            first.close()
+            second.close()
+
+    @staticmethod
+    def at_once(*tasks):
+        """Runs each (function, args) in a thread of its own, released together."""
+        ready = threading.Barrier(len(tasks))
+        threads = [threading.Thread(target=function, args=args + (ready,))
+                   for function, args in tasks]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def registered_reps(self):
+        """Each registered phone key with the reps it was registered to, in log order."""
+        redis = RespConnection(self.redis.port)
+        try:
+            log = redis.call("XRANGE", "t:customers:log", "-", "+")
+        finally:
+            redis.close()
+        reps = collections.defaultdict(list)
+        for _, fields in log:
+            entry = dict(zip(fields[::2], fields[1::2]))
+            if entry["op"] == "register":
+                reps[entry["phone"]].append(entry["rep"])
+        return reps
+
     def test_two_daemons_given_one_new_customers_leads_at_once_register_it_once(self):
         # New customers in turn to alice and bob, so that two leads of one customer routed as
         # new go to different reps.
         both = os.path.join(self.dir, "both")
         os.mkdir(both)
         config = write_config(both, self.redis.port, round_robin=("alice", "bob"))
-        first, second = Leadd(config), Leadd(config)
         pairs = 24
-        try:
-            first.wait_ready()
-            second.wait_ready()
+        with self.two_daemons(config) as (first, second):
             ids = {}
 
             def post(leadd, customer, copy, ready):
@@ -210,37 +246,65 @@ class OwnerMatchingTest(LeaddTestCase):
             # Each pair at once through both daemons: whichever reads a lead matches it against
             # an index that may not have the other one's registration yet.
             for customer in range(pairs):
-                ready = threading.Barrier(2)
-                threads = [threading.Thread(target=post, args=(leadd, customer, copy, ready))
-                           for copy, leadd in enumerate((first, second))]
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join()
+                self.at_once((post, (first, customer, 0)), (post, (second, customer, 1)))
             reps = {key: first.wait_assigned(lead)["lead"]["assignee"]
                     for key, lead in ids.items()}
-            redis = RespConnection(self.redis.port)
-            try:
-                log = redis.call("XRANGE", "t:customers:log", "-", "+")
-            finally:
-                redis.close()
-            registered = collections.Counter()
-            for _, fields in log:
-                entry = dict(zip(fields[::2], fields[1::2]))
-                if entry["op"] == "register":
-                    registered[entry["phone"]] += 1
+            registered = self.registered_reps()
             for customer in range(pairs):
                 phone = f"+49305550{customer:04d}"
-                self.assertEqual(registered[phone], 1, (phone, registered))
+                self.assertEqual(len(registered[phone]), 1, (phone, registered[phone]))
                 self.assertEqual(reps[(customer, 0)], reps[(customer, 1)], (customer, reps))
             rematched = first.log().count("lead.rematched") + second.log().count("lead.rematched")
             print(f"{pairs} pairs, {rematched} leads matched again")
-        finally:
-            self.assertEqual(first.stop(), 0)
-            self.assertEqual(second.stop(), 0)
-            first.close()
-            second.close()
 
+    def test_an_import_and_another_daemons_leads_of_one_new_customer_register_it_once(self):
+        # New customers from leads go to bob; the import gives each to alice.
+        batches, rows = 20, 8
+        with self.two_daemons(self.config) as (importing, routing):
+            results, ids = {}, {}
+
+            def phone(customer):
+                return f"+49 30 5551 {customer:04d}"
+
+            def post_batch(batch, ready):
+                ready.wait()
+                customers = [{"rep": "alice", "phone": phone(c), "country": "DE", "line": c + 1}
+                             for c in range(batch * rows, (batch + 1) * rows)]
+                status, body = importing.request("POST", "/v1/customers",
+                                                 json.dumps({"customers": customers}),
+                                                 ADMIN_TOKEN)
+                self.assertEqual(status, 200, body)
+                for result in json.loads(body)["results"]:
+                    results[result["line"] - 1] = result
+
+            def post_leads(batch, ready):
+                ready.wait()
+                for c in reversed(range(batch * rows, (batch + 1) * rows)):
+                    status, body = routing.post_lead({"source": "web", "country": "DE",
+                                                      "phone": phone(c), "external_id": str(c)})
+                    self.assertIn(status, (200, 202), body)
+                    ids[c] = body["id"]
+
+            # Each batch at once with leads of its customers through the other daemon, which
+            # registers those it takes while the batch is between its match and its registration.
+            for batch in range(batches):
+                self.at_once((post_batch, (batch,)), (post_leads, (batch,)))
+            reps = {c: routing.wait_assigned(lead)["lead"]["assignee"] for c, lead in ids.items()}
+            registered = self.registered_reps()
+            for customer in range(batches * rows):
+                key = phone(customer).replace(" ", "")
+                self.assertEqual(len(registered[key]), 1, (key, registered[key]))
+                owner = registered[key][0]
+                # The lead went to the customer's one owner, and the import row says who that is.
+                self.assertEqual(reps[customer], owner, (customer, reps[customer], owner))
+                result = results[customer]
+                if owner == "alice":
+                    self.assertEqual(result["outcome"], "registered", result)
+                else:
+                    self.assertEqual((result["outcome"], result["owner"]), ("conflict", owner),
+                                     result)
+            rematched = importing.log().count("customers.rematched")
+            print(f"{batches * rows} customers, {rematched} import rounds matched again")
 
 if __name__ == "__main__":
     unittest.main()

@@ -418,6 +418,83 @@ TEST_F(RegisteredSinceTest, AClaimAfterAnotherRegistrationTakesTheLeadNotTheCust
   EXPECT_EQ(HashOf(keys_.OwnerByEmail(), "buyer@shop.de"), "<none>");
 }
 
+// An import's batch matched at log position `seen`: another daemon's lead may have registered
+// one of its customers since.
+class BatchRegisteredSinceTest : public RegisteredSinceTest {
+ protected:
+  static NewCustomer PhoneOnly(std::string rep, std::string phone) {
+    NewCustomer customer;
+    customer.rep = std::move(rep);
+    customer.source = "import crm.csv";
+    customer.keys.phone = std::move(phone);
+    customer.keys.country = "DE";
+    return customer;
+  }
+  static std::string Phone(int n) { return "+49301" + std::to_string(100000 + n); }
+  std::vector<RegisterOutcome> RegisterBatch(const std::vector<NewCustomer>& customers,
+                                             const MatchedAt& matched_at) {
+    auto all = Await(RegisterBatchOf(*registry_, customers, matched_at));
+    std::vector<RegisterOutcome> outcomes;
+    if (!all) return outcomes;
+    for (const auto& each : all.value()) {
+      EXPECT_TRUE(each) << each.error().detail;
+      outcomes.push_back(each ? each.value().outcome : RegisterOutcome::kOwnedByOther);
+    }
+    return outcomes;
+  }
+  static boost::asio::awaitable<Result<std::vector<Result<Registered>>>> RegisterBatchOf(
+      CustomerRegistry& registry, std::vector<NewCustomer> customers, MatchedAt matched_at) {
+    co_return co_await registry.RegisterAll(customers, matched_at);
+  }
+};
+
+TEST_F(BatchRegisteredSinceTest, ARowWhoseCustomerALeadRegisteredSinceTheMatchIsMatchedAgain) {
+  Register({PhoneOnly("carol", Phone(0))});  // before the match: the matcher saw it
+  const MatchedAt matched_at{Head(), "batch-1"};
+  Register({PhoneOnly("bob", Phone(1))});  // another daemon's lead, a moment later
+  const auto outcomes = RegisterBatch(
+      {PhoneOnly("alice", Phone(1)), PhoneOnly("alice", Phone(2)), PhoneOnly("alice", Phone(0))},
+      matched_at);
+  EXPECT_EQ(outcomes, (std::vector{RegisterOutcome::kRegistryMoved, RegisterOutcome::kRegistered,
+                                   RegisterOutcome::kRegistered}));
+  EXPECT_EQ(Registrations(), 4u);  // not Phone(1) twice
+  // Without a position (the last time round), the row registers without looking.
+  EXPECT_EQ(RegisterBatch({PhoneOnly("alice", Phone(1))}, {}),
+            std::vector{RegisterOutcome::kRegistered});
+}
+
+TEST_F(BatchRegisteredSinceTest, TheBatchsOwnRegistrationsAreNotAnothers) {
+  const MatchedAt matched_at{Head(), "batch-1"};
+  // More rows than a lead's check reads, two of them with one switchboard number (the matcher
+  // found the number shared, not a match): all are registered, each call reading only what
+  // came since the one before.
+  std::vector<NewCustomer> first_half;
+  for (int i = 0; i < 300; ++i) first_half.push_back(PhoneOnly("alice", Phone(i)));
+  first_half.push_back(PhoneOnly("bob", Phone(7)));
+  for (const RegisterOutcome outcome : RegisterBatch(first_half, matched_at)) {
+    EXPECT_EQ(outcome, RegisterOutcome::kRegistered);
+  }
+  Register({PhoneOnly("bob", Phone(1000))});  // another daemon, between two calls of the batch
+  const auto outcomes =
+      RegisterBatch({PhoneOnly("alice", Phone(1001)), PhoneOnly("alice", Phone(1000))}, matched_at);
+  EXPECT_EQ(outcomes, (std::vector{RegisterOutcome::kRegistered, RegisterOutcome::kRegistryMoved}));
+  // Another batch matched at the same position has its own view of what came since.
+  EXPECT_EQ(RegisterBatch({PhoneOnly("carol", Phone(5))}, {matched_at.position, "batch-2"}),
+            std::vector{RegisterOutcome::kRegistryMoved});
+  EXPECT_EQ(Registrations(), 303u);
+}
+
+TEST_F(BatchRegisteredSinceTest, ABatchMatchedTooManyRegistrationsAgoIsMatchedAgain) {
+  const MatchedAt matched_at{Head(), "batch-1"};
+  std::vector<NewCustomer> many;
+  for (int i = 0; i < 4096; ++i) many.push_back(PhoneOnly("bob", Phone(i)));
+  Register(many);
+  // The first row cannot tell; the second reads on from where the first stopped.
+  const auto outcomes =
+      RegisterBatch({PhoneOnly("alice", Phone(5000)), PhoneOnly("alice", Phone(5001))}, matched_at);
+  EXPECT_EQ(outcomes, (std::vector{RegisterOutcome::kRegistryMoved, RegisterOutcome::kRegistered}));
+}
+
 TEST_F(CustomerRegistryTest, FollowingTheLogSeesAnotherClientsRegistration) {
   auto owner_client = ConnectedClient("owners");
   ASSERT_NE(owner_client, nullptr);
