@@ -244,7 +244,7 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads, std::ui
     const auto& [entry, lead, pooled, contact] = leads[i];
     const auto& owner = ownerships[i].owner;
     const queue::LeadCustomer customer{contact, ownerships[i].known, ownerships[i].adds_contact_to,
-                                       seen};
+                                       ownerships[i].customer, seen};
     if (!replies[i]) co_return replies[i].error();
     state.excluded.clear();
     for (const auto& member : replies[i].value().elements) state.excluded.push_back(member.str);
@@ -314,7 +314,7 @@ awaitable<Result<void>> Pipeline::Route(std::span<const Routable> leads, std::ui
       case queue::AssignOutcome::kAlreadyAssigned:
         break;
       case queue::AssignOutcome::kRegistryMoved:
-        deps_.log->info("lead.rematched lead={} reason=registered_since_match",
+        deps_.log->info("lead.rematched lead={} reason=registry_moved_since_match",
                         request.entry.lead_id);
         moved.push_back(leads[requested[i]]);
         break;

@@ -25,17 +25,16 @@ bool GivesNewKeys(const OwnerIndex& index, OwnerIndex::Id entry, const LeadKeys&
 LeadOwnership OwnershipOf(const std::optional<std::string>& email_owner, const OwnerIndex& index,
                           const LeadKeys& lead, const MatchThresholds& thresholds) {
   LeadOwnership ownership;
-  const auto learn_from = [&](OwnerIndex::Id entry) {
-    if (GivesNewKeys(index, entry, lead)) {
-      ownership.adds_contact_to = std::string(index.CustomerId(entry));
-    }
+  const auto owned_as = [&](OwnerIndex::Id entry) {
+    ownership.customer = std::string(index.CustomerId(entry));
+    if (GivesNewKeys(index, entry, lead)) ownership.adds_contact_to = ownership.customer;
   };
   if (email_owner) {
     ownership.owner = OwnerMatch{*email_owner, "email", "exact email match"};
     ownership.known = true;
     // Owners recorded before the registry kept customers have no customer to learn.
     const OwnerIndex::KeyHit hit = index.Find(KeyKind::kEmail, lead.email);
-    if (hit.customer && index.Rep(*hit.customer) == *email_owner) learn_from(*hit.customer);
+    if (hit.customer && index.Rep(*hit.customer) == *email_owner) owned_as(*hit.customer);
     return ownership;
   }
   const MatchFinding finding = FindOwner(index, lead, thresholds);
@@ -47,7 +46,7 @@ LeadOwnership OwnershipOf(const std::optional<std::string>& email_owner, const O
           OwnerMatch{rep, finding.agreed.empty() ? "company name" : finding.agreed.front(),
                      finding.Evidence(index)};
       ownership.known = true;
-      learn_from(*finding.customer);
+      owned_as(*finding.customer);
       break;
     case MatchFinding::Verdict::kReview:
       ownership.possible = PossibleOwner{rep, std::string(index.CustomerId(*finding.customer)),

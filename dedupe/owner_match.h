@@ -31,6 +31,9 @@ struct LeadOwnership {
   // The lead's customer is registered already (it has an owner): whoever takes the lead
   // registers no new customer.
   bool known = false;
+  // That customer's id, when the index holds it: if it changes hands before the lead is
+  // assigned, the owner named here is no longer its owner.
+  std::string customer;
   // The owner's customer, when the lead gives a key it is not found by yet (another phone, the
   // name in another script): the owner's rep, taking the lead, adds the lead's keys to it as a
   // further contact, so that the customer's next lead is found by those keys too.

@@ -279,13 +279,24 @@ end
 -- is one the matcher might have named.
 local EXACT_KEYS = {'email', 'phone', 'domain', 'company'}
 
--- The fields of a registration log entry that registered a customer or taught one a contact,
--- as a table; nil for any other entry.
-local function registered_keys(entry)
+-- Up to `count` registration log entries after position `seen`, each as [id, fields].
+local function log_since(prefix, seen, count)
+  return redis.call('XRANGE', prefix .. ':customers:log', '(' .. seen, '+', 'COUNT', count)
+end
+
+-- The fields of a log entry as a table.
+local function logged_fields(entry)
   local fields, logged = entry[2], {}
   for i = 1, #fields, 2 do
     logged[fields[i]] = fields[i + 1]
   end
+  return logged
+end
+
+-- The fields of a registration log entry that registered a customer or taught one a contact,
+-- as a table; nil for any other entry.
+local function registered_keys(entry)
+  local logged = logged_fields(entry)
   if logged.op == 'register' or logged.op == 'contact' then
     return logged
   end
@@ -313,7 +324,7 @@ local function registered_since(prefix, contact, scan)
   if not seen or seen == '' then
     return false, true
   end
-  local entries = redis.call('XRANGE', prefix .. ':customers:log', '(' .. seen, '+', 'COUNT', scan)
+  local entries = log_since(prefix, seen, scan)
   for _, entry in ipairs(entries) do
     local logged = registered_keys(entry)
     if logged and shares_exact_key(contact, function(name, value)
@@ -329,19 +340,40 @@ end
 -- many, and is checked as far as this.
 local ROUTING_SCAN, CLAIM_SCAN = 256, 4096
 
--- Whether the lead would register a customer (its LeadCustomer JSON `json` names none it knew)
--- that was registered since it was matched, or the log grew too far since to tell: then it is
--- matched again, against an index that has the log's newer entries.
+-- Whether the customer a known lead was found to be (`contact.known_as`) changed hands or was
+-- released after `contact.seen`: then the owner it was matched to may own it no longer.
+-- Reads at most `scan` entries; the second result says whether that was all of them.
+local function changed_hands_since(prefix, contact, scan)
+  local seen, customer = contact.seen, contact.known_as
+  if not seen or seen == '' or not customer then
+    return false, true
+  end
+  local entries = log_since(prefix, seen, scan)
+  for _, entry in ipairs(entries) do
+    local logged = logged_fields(entry)
+    if (logged.op == 'owner' or logged.op == 'release') and logged.customer == customer then
+      return true, true
+    end
+  end
+  return false, #entries < scan
+end
+
+-- Whether the lead was matched against a registry that has moved since (its LeadCustomer JSON
+-- `json`): it would register a customer that was registered since, or the customer it was
+-- found to be changed hands since; or the log grew too far since to tell. Then it is matched
+-- again, against an index that has the log's newer entries.
 local function matched_on_old_registry(prefix, key, json)
   if not json or json == '' or redis.call('HEXISTS', key, 'customer') == 1 then
     return false
   end
   local contact = cjson.decode(json)
+  local moved, complete
   if contact.known then
-    return false
+    moved, complete = changed_hands_since(prefix, contact, ROUTING_SCAN)
+  else
+    moved, complete = registered_since(prefix, contact, ROUTING_SCAN)
   end
-  local shared, complete = registered_since(prefix, contact, ROUTING_SCAN)
-  return shared or not complete
+  return moved or not complete
 end
 
 -- Ownership of the customer behind a lead: the first registration wins, and a rep who gives

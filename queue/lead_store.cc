@@ -61,7 +61,8 @@ std::optional<StoredLead> StoredFromHash(const RedisReply& hash) {
 }
 
 // The Functions' argument for a lead's customer: the keys it has, `known`, `add_to`, the
-// customer its keys are added to as a contact, and `seen`; empty when the lead gave no key.
+// customer its keys are added to as a contact, `known_as`, the customer it was found to be, and
+// `seen`; empty when the lead gave no key.
 std::string LeadCustomerJson(const LeadCustomer& customer) {
   const dedupe::ContactKeys& keys = customer.keys;
   if (keys.Empty()) return {};
@@ -72,6 +73,7 @@ std::string LeadCustomerJson(const LeadCustomer& customer) {
   }
   json.Key("known").Bool(customer.known);
   if (!customer.adds_contact_to.empty()) json.Member("add_to", customer.adds_contact_to);
+  if (!customer.known_as.empty()) json.Member("known_as", customer.known_as);
   if (!customer.seen.empty()) json.Member("seen", customer.seen);
   json.EndObject();
   return json.Text();

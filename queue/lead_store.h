@@ -46,8 +46,9 @@ enum class AssignOutcome {
   kOffered,    // offered (mode offer or race) to the reps in `rep`, joined by ','
   kPublished,  // published to a pool for claiming (mode pool_only)
   // The customer the lead would register was registered, by another lead, after the index it
-  // was matched with (LeadCustomer::seen): nothing changed and the intake entry is still
-  // pending, for the lead to be matched and routed again.
+  // was matched with (LeadCustomer::seen), or the customer it was found to be
+  // (LeadCustomer::known_as) changed hands or was released since: nothing changed and the
+  // intake entry is still pending, for the lead to be matched and routed again.
   kRegistryMoved,
 };
 
@@ -86,6 +87,7 @@ struct LeadCustomer {
   dedupe::ContactKeys keys;
   bool known = false;
   std::string adds_contact_to = {};  // dedupe::LeadOwnership::adds_contact_to
+  std::string known_as = {};         // dedupe::LeadOwnership::customer
   // The registry log position of the owner index the lead was matched with
   // (OwnerIndexFollower::Position); empty to register without looking.
   std::string seen = {};

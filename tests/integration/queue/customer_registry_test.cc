@@ -401,6 +401,33 @@ TEST_F(RegisteredSinceTest, ALeadMatchedTooManyRegistrationsAgoIsMatchedAgain) {
   EXPECT_EQ(Registrations(), 257u);
 }
 
+TEST_F(RegisteredSinceTest, AKnownLeadWhoseCustomerChangedHandsSinceItsMatchIsMatchedAgain) {
+  const std::string moved = AssignedTo("alice");     // registers C-1
+  const std::string released = AssignedTo("alice");  // C-2
+  const std::string kept = AssignedTo("alice");      // C-3
+  const std::string seen = Head();
+  // After the match, before the assignment: an admin moves C-1's lead, and with it C-1, to
+  // bob; alice gives C-2's lead, and with it C-2, up.
+  ASSERT_TRUE(Await(transitions_->Reassign(moved, "bob", "admin", "territory")));
+  ASSERT_TRUE(Await(transitions_->Reject(released, "alice", "1", "not ours")));
+  const auto known_as = [&](const std::string& customer, std::string at) {
+    LeadCustomer known = PhoneOnly("+4930111222", std::move(at));
+    known.known = true;
+    known.known_as = customer;
+    return known;
+  };
+  // The owner rule named alice for each: she owns C-3 still, and the others no more.
+  EXPECT_EQ(AssignTo(NewLead(), "alice", known_as("C-1", seen)).outcome,
+            AssignOutcome::kRegistryMoved);
+  EXPECT_EQ(AssignTo(NewLead(), "alice", known_as("C-2", seen)).outcome,
+            AssignOutcome::kRegistryMoved);
+  EXPECT_EQ(AssignTo(NewLead(), "alice", known_as("C-3", seen)).outcome, AssignOutcome::kAssigned);
+  // Matched again, against an index that has the move, the lead goes to bob.
+  EXPECT_EQ(AssignTo(NewLead(), "bob", known_as("C-1", Head())).outcome, AssignOutcome::kAssigned);
+  EXPECT_EQ(HashOf(keys_.Lead(kept), "assignee"), "alice");
+  EXPECT_EQ(Registrations(), 3u);
+}
+
 TEST_F(RegisteredSinceTest, AClaimAfterAnotherRegistrationTakesTheLeadNotTheCustomer) {
   const std::string id = NewLead();
   LeadCustomer customer = PhoneOnly("+4930111222", Head());

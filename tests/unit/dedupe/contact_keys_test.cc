@@ -135,6 +135,21 @@ TEST_F(OwnershipTest, TheRegistrysEmailOwnerComesFirst) {
   EXPECT_EQ(ownership.owner->key, "email");
   EXPECT_TRUE(ownership.known);
   EXPECT_FALSE(ownership.possible);
+  EXPECT_EQ(ownership.customer, "");  // no customer of carol's in the index
+}
+
+TEST_F(OwnershipTest, AKnownLeadNamesTheCustomerItWasFoundToBe) {
+  // By the matcher, and by the registry's email owner when the index holds its customer.
+  EXPECT_EQ(OwnershipOf(std::nullopt, index_, LeadKeys{.phone = "+4930123456", .country = "DE"}, {})
+                .customer,
+            "C-1");
+  EXPECT_EQ(OwnershipOf(std::string("alice"), index_, LeadKeys{.email = "jane@acme.example"}, {})
+                .customer,
+            "C-1");
+  // Another rep's email owner (the index has not caught up with a move): not that customer.
+  EXPECT_EQ(
+      OwnershipOf(std::string("bob"), index_, LeadKeys{.email = "jane@acme.example"}, {}).customer,
+      "");
 }
 
 TEST_F(OwnershipTest, OtherwiseTheMatchersOwnerWithItsExplanation) {
