@@ -19,8 +19,7 @@ end
 local function registered_since_batch(prefix, contact, seen, batch)
   local gathered = batch_key(prefix, batch)
   local from = redis.call('HGET', gathered, 'scanned') or seen
-  local entries = redis.call('XRANGE', prefix .. ':customers:log', '(' .. from, '+', 'COUNT',
-                             CLAIM_SCAN)
+  local entries = log_since(prefix, from, CLAIM_SCAN)
   for _, entry in ipairs(entries) do
     local logged = registered_keys(entry)
     for _, name in ipairs(logged and EXACT_KEYS or {}) do
