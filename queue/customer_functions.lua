@@ -21,8 +21,8 @@ local function registered_since_batch(prefix, contact, seen, batch)
   local from = redis.call('HGET', gathered, 'scanned') or seen
   local entries = log_since(prefix, from, CLAIM_SCAN)
   for _, entry in ipairs(entries) do
-    local logged = registered_keys(entry)
-    for _, name in ipairs(logged and EXACT_KEYS or {}) do
+    local logged = logged_fields(entry)
+    for _, name in ipairs(registers_keys(logged) and EXACT_KEYS or {}) do
       if logged[name] then
         redis.call('HSET', gathered, name .. '=' .. logged[name], '1')
       end

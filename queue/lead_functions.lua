@@ -293,14 +293,9 @@ local function logged_fields(entry)
   return logged
 end
 
--- The fields of a registration log entry that registered a customer or taught one a contact,
--- as a table; nil for any other entry.
-local function registered_keys(entry)
-  local logged = logged_fields(entry)
-  if logged.op == 'register' or logged.op == 'contact' then
-    return logged
-  end
-  return nil
+-- Whether a logged entry registered a customer or taught one a contact (it holds keys).
+local function registers_keys(logged)
+  return logged.op == 'register' or logged.op == 'contact'
 end
 
 -- Whether one of `contact`'s EXACT_KEYS is `held(name, value)`.
@@ -314,26 +309,31 @@ local function shares_exact_key(contact, held)
   return false
 end
 
--- Whether a customer was registered, or taught a key, after `contact.seen` (the position in the
--- log of the owner index the lead was matched with) holding one of the lead's EXACT_KEYS: then
--- the lead was matched without it, and registering the lead's customer would make a second
--- customer with the first one's key, owned by another rep. Reads at most `scan` entries; the
--- second result says whether that was all of them. A contact without `seen` is not checked.
-local function registered_since(prefix, contact, scan)
-  local seen = contact.seen
+-- Whether a log entry after `seen` is `wanted(its fields as a table)`, reading at most `scan`
+-- entries; the second result says whether that was all of them. Without `seen`: not checked.
+local function logged_since(prefix, seen, scan, wanted)
   if not seen or seen == '' then
     return false, true
   end
   local entries = log_since(prefix, seen, scan)
   for _, entry in ipairs(entries) do
-    local logged = registered_keys(entry)
-    if logged and shares_exact_key(contact, function(name, value)
-      return logged[name] == value
-    end) then
+    if wanted(logged_fields(entry)) then
       return true, true
     end
   end
   return false, #entries < scan
+end
+
+-- Whether a customer was registered, or taught a key, after `contact.seen` (the position in the
+-- log of the owner index the lead was matched with) holding one of the lead's EXACT_KEYS: then
+-- the lead was matched without it, and registering the lead's customer would make a second
+-- customer with the first one's key, owned by another rep. As logged_since.
+local function registered_since(prefix, contact, scan)
+  return logged_since(prefix, contact.seen, scan, function(logged)
+    return registers_keys(logged) and shares_exact_key(contact, function(name, value)
+      return logged[name] == value
+    end)
+  end)
 end
 
 -- A lead routed a moment ago has few entries after its `seen`; one claimed hours later may have
@@ -341,21 +341,16 @@ end
 local ROUTING_SCAN, CLAIM_SCAN = 256, 4096
 
 -- Whether the customer a known lead was found to be (`contact.known_as`) changed hands or was
--- released after `contact.seen`: then the owner it was matched to may own it no longer.
--- Reads at most `scan` entries; the second result says whether that was all of them.
+-- released after `contact.seen`: then the owner it was matched to may own it no longer. As
+-- logged_since.
 local function changed_hands_since(prefix, contact, scan)
-  local seen, customer = contact.seen, contact.known_as
-  if not seen or seen == '' or not customer then
+  local customer = contact.known_as
+  if not customer then
     return false, true
   end
-  local entries = log_since(prefix, seen, scan)
-  for _, entry in ipairs(entries) do
-    local logged = logged_fields(entry)
-    if (logged.op == 'owner' or logged.op == 'release') and logged.customer == customer then
-      return true, true
-    end
-  end
-  return false, #entries < scan
+  return logged_since(prefix, contact.seen, scan, function(logged)
+    return (logged.op == 'owner' or logged.op == 'release') and logged.customer == customer
+  end)
 end
 
 -- Whether the lead was matched against a registry that has moved since (its LeadCustomer JSON
